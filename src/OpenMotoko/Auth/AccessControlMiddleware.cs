@@ -1,0 +1,65 @@
+using OpenMotoko.Hosting;
+using OpenMotoko.Settings;
+
+namespace OpenMotoko.Auth;
+
+/// <summary>
+/// Finds the caller's session (cookie or bearer token), applies the per-client rate limit, and
+/// refuses non-public routes without a session. Runs after routing, so it sees the endpoint.
+/// </summary>
+internal sealed class AccessControlMiddleware(RequestDelegate next, SessionStore sessions, RequestRateLimiter limiter, SettingsStore settings)
+{
+    public const string CookieName = "session";
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var access = context.GetEndpoint()?.Metadata.GetMetadata<PublicEndpoint>();
+        var token = ReadToken(context.Request);
+        var session = token is null ? null : await sessions.FindAsync(token, context.RequestAborted);
+        if (session is not null)
+        {
+            context.Features.Set(session);
+        }
+
+        if (access is null || access.RateLimited)
+        {
+            var allowed = session is not null
+                ? limiter.TryAcquire(session.TokenHash, settings.GetInt32(SettingsCatalog.OwnerRateLimit), out var retryAfter)
+                : limiter.TryAcquire(ClientKey(context), settings.GetInt32(SettingsCatalog.AnonymousRateLimit), out retryAfter);
+            if (!allowed)
+            {
+                await RejectRateLimitedAsync(context, retryAfter);
+                return;
+            }
+        }
+
+        if (access is null && session is null)
+        {
+            await ApiErrors.WriteAsync(context, StatusCodes.Status401Unauthorized, ErrorCodes.Unauthorized,
+                token is null ? "Log in first: send the session cookie or 'Authorization: Bearer <token>'." : "The session is unknown or has expired: log in again.");
+            return;
+        }
+        await next(context);
+    }
+
+    /// <summary>The rate-limit key of a caller without a session: its address.</summary>
+    public static string ClientKey(HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+
+    public static Task RejectRateLimitedAsync(HttpContext context, TimeSpan retryAfter)
+    {
+        context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return ApiErrors.WriteAsync(context, StatusCodes.Status429TooManyRequests, ErrorCodes.RateLimited,
+            $"Too many requests: try again in {Math.Ceiling(retryAfter.TotalSeconds)} s.");
+    }
+
+    private static string? ReadToken(HttpRequest request)
+    {
+        var authorization = request.Headers.Authorization.ToString();
+        if (authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            var token = authorization[7..].Trim();
+            return token.Length > 0 ? token : null;
+        }
+        return request.Cookies.TryGetValue(CookieName, out var cookie) && !string.IsNullOrEmpty(cookie) ? cookie : null;
+    }
+}

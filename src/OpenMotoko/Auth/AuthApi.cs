@@ -1,0 +1,95 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using OpenMotoko.Hosting;
+using OpenMotoko.Settings;
+
+namespace OpenMotoko.Auth;
+
+internal static class AuthApi
+{
+    public static RouteGroupBuilder MapAuth(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/auth");
+        // The login route limits itself: the lock-out answers first, then the generic limit.
+        group.MapPost("/login", Login).Public(rateLimited: false);
+        group.MapPost("/logout", Logout);
+        return group;
+    }
+
+    private static async Task<Results<Ok<LoginResponse>, JsonHttpResult<ApiError>>> Login(
+        LoginRequest request, HttpContext context, OwnerPassword password, LoginGuard guard, RequestRateLimiter limiter,
+        SettingsStore settings, SessionStore sessions, ILogger<LoginGuard> logger)
+    {
+        var client = AccessControlMiddleware.ClientKey(context);
+        var cancellationToken = context.RequestAborted;
+        if (await guard.LockedForAsync(client, cancellationToken) is { } lockedFor)
+        {
+            return Locked(context, lockedFor);
+        }
+        if (!limiter.TryAcquire(client, settings.GetInt32(SettingsCatalog.AnonymousRateLimit), out var retryAfter))
+        {
+            context.Response.Headers.RetryAfter = Seconds(retryAfter);
+            return ApiErrors.Of(StatusCodes.Status429TooManyRequests, ErrorCodes.RateLimited, $"Too many requests: try again in {Seconds(retryAfter)} s.");
+        }
+        if (string.IsNullOrEmpty(request.Password))
+        {
+            return ApiErrors.Validation("password", "password is required");
+        }
+        if (!password.IsConfigured)
+        {
+            return ApiErrors.Of(StatusCodes.Status403Forbidden, ErrorCodes.Forbidden,
+                "No password is set. Set OPENMOTOKO_PASSWORD or run 'openmotoko passwd', then log in.");
+        }
+        if (!password.Verify(request.Password))
+        {
+            var lockedNow = await guard.RecordFailureAsync(client, cancellationToken);
+            AuthLog.LoginFailed(logger, client, lockedNow);
+            return lockedNow ? Locked(context, LoginGuard.LockOut)
+                : ApiErrors.Of(StatusCodes.Status401Unauthorized, ErrorCodes.Unauthorized, "Wrong password.");
+        }
+
+        await guard.ResetAsync(client, cancellationToken);
+        var (token, session) = await sessions.CreateAsync(client, cancellationToken);
+        context.Response.Cookies.Append(AccessControlMiddleware.CookieName, token, new CookieOptions
+        {
+            HttpOnly = true,
+            SameSite = SameSiteMode.Strict,
+            Path = "/",
+            Secure = context.Request.IsHttps,
+            Expires = DateTimeOffset.FromUnixTimeMilliseconds(session.ExpiresAt),
+        });
+        AuthLog.LoggedIn(logger, client);
+        return TypedResults.Ok(new LoginResponse(true, token, session.ExpiresAt));
+    }
+
+    private static async Task<Ok<OkResponse>> Logout(HttpContext context, SessionStore sessions)
+    {
+        await sessions.DeleteAsync(context.Features.Get<Session>()!, context.RequestAborted);
+        context.Response.Cookies.Delete(AccessControlMiddleware.CookieName, new CookieOptions
+        {
+            HttpOnly = true,
+            SameSite = SameSiteMode.Strict,
+            Path = "/",
+            Secure = context.Request.IsHttps,
+        });
+        return TypedResults.Ok(new OkResponse(true));
+    }
+
+    private static JsonHttpResult<ApiError> Locked(HttpContext context, TimeSpan lockedFor)
+    {
+        context.Response.Headers.RetryAfter = Seconds(lockedFor);
+        return ApiErrors.Of(StatusCodes.Status429TooManyRequests, ErrorCodes.LoginLocked,
+            $"Too many failed logins from this address: try again in {Math.Ceiling(lockedFor.TotalMinutes)} minute(s).");
+    }
+
+    private static string Seconds(TimeSpan span) =>
+        Math.Max(1, (int)Math.Ceiling(span.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+}
+
+internal static partial class AuthLog
+{
+    [LoggerMessage(1, LogLevel.Warning, "Failed login from {Client} (locked out now: {LockedOut})")]
+    public static partial void LoginFailed(ILogger logger, string client, bool lockedOut);
+
+    [LoggerMessage(2, LogLevel.Information, "Owner logged in from {Client}")]
+    public static partial void LoggedIn(ILogger logger, string client);
+}

@@ -1,0 +1,16 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace OpenMotoko.Auth;
+
+internal sealed record LoginRequest(string? Password);
+
+internal sealed record LoginResponse(bool Ok, string Token, long ExpiresAt);
+
+internal sealed record OkResponse(bool Ok);
+
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(LoginRequest))]
+[JsonSerializable(typeof(LoginResponse))]
+[JsonSerializable(typeof(OkResponse))]
+internal sealed partial class AuthJsonContext : JsonSerializerContext;

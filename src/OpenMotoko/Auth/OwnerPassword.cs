@@ -1,0 +1,62 @@
+using Dapper;
+using OpenMotoko.Hosting;
+using OpenMotoko.Storage;
+
+namespace OpenMotoko.Auth;
+
+/// <summary>
+/// The owner's login password: OPENMOTOKO_PASSWORD when set, else the hash stored by
+/// <c>openmotoko passwd</c>. Never kept or logged in plain text beyond the env var itself.
+/// </summary>
+internal sealed class OwnerPassword
+{
+    public const int MinimumLength = 8;
+    private readonly Database _database;
+    private readonly TimeProvider _time;
+    private readonly string? _fromEnvironment;
+    private string? _storedHash;
+
+    public OwnerPassword(Database database, EnvironmentSnapshot environment, TimeProvider time)
+    {
+        _database = database;
+        _time = time;
+        _fromEnvironment = environment.Get("OPENMOTOKO_PASSWORD");
+        _storedHash = LoadHash(database);
+    }
+
+    // Dapper.AOT does not intercept calls made in constructors, so the query lives in a method.
+    private static string? LoadHash(Database database)
+    {
+        using var connection = database.Open();
+        return connection.QuerySingleOrDefault<string>("SELECT hash FROM owner_password WHERE id = 1");
+    }
+
+    public bool IsConfigured => _fromEnvironment is not null || _storedHash is not null;
+
+    public bool IsFromEnvironment => _fromEnvironment is not null;
+
+    public bool Verify(string candidate) =>
+        _fromEnvironment is not null ? PasswordHasher.FixedTimeEquals(candidate, _fromEnvironment)
+        : _storedHash is not null && PasswordHasher.Verify(candidate, _storedHash);
+
+    /// <summary>Stores a new password hash and ends every session, in one transaction.</summary>
+    public async Task SetAsync(string password, CancellationToken cancellationToken = default)
+    {
+        if (password.Length < MinimumLength)
+        {
+            throw new ArgumentException($"The password must be at least {MinimumLength} characters.", nameof(password));
+        }
+        var hash = PasswordHasher.Hash(password);
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var transaction = connection.BeginTransaction();
+        await connection.ExecuteAsync(
+            """
+            INSERT INTO owner_password (id, hash, updated_at) VALUES (1, $hash, $now)
+            ON CONFLICT (id) DO UPDATE SET hash = excluded.hash, updated_at = excluded.updated_at
+            """, new { hash, now }, transaction);
+        await connection.ExecuteAsync("DELETE FROM sessions", transaction: transaction);
+        await transaction.CommitAsync(cancellationToken);
+        _storedHash = hash;
+    }
+}

@@ -1,0 +1,131 @@
+using System.CommandLine;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using OpenMotoko.Settings;
+
+namespace OpenMotoko.Cli;
+
+/// <summary>`openmotoko config get|set|unset`: the settings API's keys and validation, from the shell.</summary>
+internal sealed class ConfigCommand : Command
+{
+    private static readonly Option<string?> DataDirOption = CommonOptions.DataDir(recursive: true);
+
+    public ConfigCommand(CliContext context) : base("config", "Read or change settings (the same keys and checks as the settings API).")
+    {
+        var keyArgument = new Argument<string?>("KEY") { Description = "A settings key, e.g. app.port. Omit to list all.", Arity = ArgumentArity.ZeroOrOne };
+        var get = new Command("get", "Print a setting's effective value (secrets masked), or all settings.") { keyArgument };
+        get.SetAction(parseResult => Get(context, parseResult, parseResult.GetValue(keyArgument)));
+
+        var setKey = new Argument<string>("KEY") { Description = "A settings key, e.g. app.port." };
+        var setValue = new Argument<string>("VALUE") { Description = "The value: text for string keys, JSON for numbers, booleans and objects." };
+        var set = new Command("set", "Store a setting.") { setKey, setValue };
+        set.SetAction((parseResult, cancellationToken) => SetAsync(context, parseResult, parseResult.GetValue(setKey)!, parseResult.GetValue(setValue), cancellationToken));
+
+        var unsetKey = new Argument<string>("KEY") { Description = "A settings key to reset to its default." };
+        var unset = new Command("unset", "Remove a stored setting, so its default (or env var) applies.") { unsetKey };
+        unset.SetAction((parseResult, cancellationToken) => SetAsync(context, parseResult, parseResult.GetValue(unsetKey)!, null, cancellationToken));
+
+        Options.Add(DataDirOption);
+        Subcommands.Add(get);
+        Subcommands.Add(set);
+        Subcommands.Add(unset);
+    }
+
+    private static int Get(CliContext context, ParseResult parseResult, string? key)
+    {
+        var output = parseResult.InvocationConfiguration.Output;
+        var error = parseResult.InvocationConfiguration.Error;
+        if (key is not null && !SettingsCatalog.ByKey.ContainsKey(key))
+        {
+            error.WriteLine($"openmotoko: '{key}' is not a setting. Known keys: {string.Join(", ", SettingsCatalog.ByKey.Keys.Order(StringComparer.Ordinal))}");
+            return ExitCodes.Usage;
+        }
+        try
+        {
+            var store = OpenStore(context, parseResult);
+            var all = store.ToMaskedJson();
+            if (key is null)
+            {
+                foreach (var (name, value) in all)
+                {
+                    output.WriteLine($"{name} = {Show(value)}{SourceNote(store, name)}");
+                }
+            }
+            else
+            {
+                output.WriteLine(Show(all[key]));
+            }
+            return ExitCodes.Ok;
+        }
+        catch (Exception ex) when (StorageCommand.IsUserError(ex))
+        {
+            error.WriteLine($"openmotoko: {ex.Message}");
+            return ExitCodes.Failure;
+        }
+    }
+
+    private static async Task<int> SetAsync(CliContext context, ParseResult parseResult, string key, string? text, CancellationToken cancellationToken)
+    {
+        var output = parseResult.InvocationConfiguration.Output;
+        var error = parseResult.InvocationConfiguration.Error;
+        if (!SettingsCatalog.ByKey.TryGetValue(key, out var definition))
+        {
+            error.WriteLine($"openmotoko: '{key}' is not a setting. Known keys: {string.Join(", ", SettingsCatalog.ByKey.Keys.Order(StringComparer.Ordinal))}");
+            return ExitCodes.Usage;
+        }
+        var body = new JsonObject { [key] = text is null ? null : ToNode(definition, text) };
+        var element = JsonSerializer.SerializeToElement(body, SettingsJsonContext.Default.JsonObject);
+        var errors = SettingsStore.Validate(element);
+        if (errors.Count > 0)
+        {
+            error.WriteLine($"openmotoko: {errors[0].Message}; nothing was changed.");
+            return ExitCodes.Usage;
+        }
+        try
+        {
+            var store = OpenStore(context, parseResult);
+            await store.ApplyAsync(element, cancellationToken);
+            output.WriteLine(text is null ? $"{key} reset to its default." : $"{key} = {Show(store.ToMaskedJson()[key])}");
+            if (store.SourceOf(key) == SettingSource.Environment)
+            {
+                output.WriteLine($"Note: {definition.EnvVar} is set and wins over the stored value while it is.");
+            }
+            output.WriteLine("A running daemon reads settings at start: restart it, or change settings through PUT /api/settings.");
+            return ExitCodes.Ok;
+        }
+        catch (Exception ex) when (StorageCommand.IsUserError(ex))
+        {
+            error.WriteLine($"openmotoko: {ex.Message}");
+            return ExitCodes.Failure;
+        }
+    }
+
+    /// <summary>String keys take the text as it is; other keys take JSON (5, true, {"daily": 3}).</summary>
+    private static JsonNode? ToNode(SettingDefinition definition, string text)
+    {
+        if (definition.Type.StartsWith("string", StringComparison.Ordinal))
+        {
+            return JsonValue.Create(text);
+        }
+        try
+        {
+            return JsonNode.Parse(text);
+        }
+        catch (JsonException)
+        {
+            return JsonValue.Create(text); // validation then says what type was expected
+        }
+    }
+
+    private static SettingsStore OpenStore(CliContext context, ParseResult parseResult) =>
+        new(StorageCommand.OpenMigrated(parseResult.GetValue(DataDirOption), context.Environment), context.Environment, TimeProvider.System);
+
+    private static string Show(JsonNode? value) => value is null ? "null" : value.ToJsonString(SettingsJsonContext.Default.Options);
+
+    private static string SourceNote(SettingsStore store, string key) => store.SourceOf(key) switch
+    {
+        SettingSource.Environment => "  (from env)",
+        SettingSource.Stored => "  (stored)",
+        _ => "",
+    };
+}

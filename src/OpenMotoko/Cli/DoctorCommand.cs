@@ -1,0 +1,195 @@
+using System.CommandLine;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Data.Sqlite;
+using OpenMotoko.Auth;
+using OpenMotoko.Hosting;
+using OpenMotoko.Settings;
+using OpenMotoko.Storage;
+
+namespace OpenMotoko.Cli;
+
+/// <summary>Checks that the daemon can run here, one line per check; exits non-zero when any check fails.</summary>
+internal sealed class DoctorCommand : Command
+{
+    private static readonly Option<string?> DataDirOption = CommonOptions.DataDir();
+    private static readonly Option<string?> HostOption = new("--host") { Description = "The address `serve` would listen on." };
+    private static readonly Option<int?> PortOption = new("--port", "-p") { Description = "The port `serve` would listen on." };
+
+    public DoctorCommand(CliContext context) : base("doctor", "Check the data dir, database, password, bind address, providers and port.")
+    {
+        Options.Add(DataDirOption);
+        Options.Add(HostOption);
+        Options.Add(PortOption);
+        SetAction(async (parseResult, cancellationToken) =>
+        {
+            var report = new Report(parseResult.InvocationConfiguration.Output);
+            var dataDir = DataDirectory.Resolve(parseResult.GetValue(DataDirOption), context.Environment);
+            if (!CheckDataDir(report, dataDir))
+            {
+                return report.ExitCode;
+            }
+            var options = new DaemonOptions { DataDir = dataDir, Environment = context.Environment };
+            var database = CheckDatabase(report, options.DatabasePath);
+            if (database is null)
+            {
+                return report.ExitCode;
+            }
+            var settings = new SettingsStore(database, context.Environment, TimeProvider.System);
+            var password = new OwnerPassword(database, context.Environment, TimeProvider.System);
+            var host = parseResult.GetValue(HostOption) ?? settings.GetString(SettingsCatalog.AppHost)!;
+            var port = parseResult.GetValue(PortOption) ?? settings.GetInt32(SettingsCatalog.AppPort);
+
+            if (password.IsConfigured)
+            {
+                report.Ok($"password set ({(password.IsFromEnvironment ? "OPENMOTOKO_PASSWORD" : "stored hash")})");
+            }
+            else
+            {
+                report.Warn("no password: the daemon serves loopback only and nobody can log in; run 'openmotoko passwd' or set OPENMOTOKO_PASSWORD");
+            }
+            CheckBind(report, host, password.IsConfigured);
+            CheckProviders(report, settings, context.Environment);
+            await CheckPortAsync(report, host, port, cancellationToken);
+            return report.ExitCode;
+        });
+    }
+
+    private static bool CheckDataDir(Report report, string dataDir)
+    {
+        try
+        {
+            Directory.CreateDirectory(dataDir);
+            var probe = Path.Combine(dataDir, $".doctor-{Environment.ProcessId}");
+            File.WriteAllText(probe, "ok");
+            File.Delete(probe);
+            report.Ok($"data dir {dataDir} is writable");
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            report.Fail($"data dir {dataDir} is not writable: {ex.Message}");
+            return false;
+        }
+    }
+
+    private static Database? CheckDatabase(Report report, string path)
+    {
+        try
+        {
+            var database = new Database(path);
+            var applied = Migrator.Migrate(database);
+            using var connection = database.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA quick_check;";
+            var check = command.ExecuteScalar() as string;
+            if (check != "ok")
+            {
+                report.Fail($"database {path} is damaged: {check}. Restore a backup ('openmotoko backup' makes them).");
+                return null;
+            }
+            report.Ok($"database {path} opens (schema {Migrator.LatestVersion}{(applied > 0 ? $", {applied} migration(s) applied now" : "")})");
+            return database;
+        }
+        catch (Exception ex) when (ex is DatabaseTooNewException or SqliteException or IOException or UnauthorizedAccessException)
+        {
+            report.Fail($"database {path}: {ex.Message}");
+            return null;
+        }
+    }
+
+    private static void CheckBind(Report report, string host, bool hasPassword)
+    {
+        if (!SettingsCatalog.IsValidHost(host))
+        {
+            report.Fail($"bind address '{host}' is not an IP address or localhost");
+        }
+        else if (SettingsCatalog.IsLoopback(host))
+        {
+            report.Ok($"bind {host} is loopback: only this machine can connect");
+        }
+        else if (hasPassword)
+        {
+            report.Warn($"bind {host} is reachable from the network: put HTTPS in front (a reverse proxy or Tailscale) so the password and tokens are not sent in clear");
+        }
+        else
+        {
+            report.Fail($"bind {host} is reachable from the network but no password is set: the daemon will refuse to start");
+        }
+    }
+
+    private static void CheckProviders(Report report, SettingsStore settings, EnvironmentSnapshot environment)
+    {
+        var configured = new List<string>();
+        if (settings.GetString(SettingsCatalog.AnthropicApiKey) is not null) configured.Add("anthropic");
+        if (settings.GetString(SettingsCatalog.OpenAiApiKey) is not null) configured.Add("openai");
+        if (settings.GetString(SettingsCatalog.GoogleAiApiKey) is not null) configured.Add("google");
+        if (environment.Get("GENERIC_LLM_BASE_URL") is not null) configured.Add("generic");
+        if (environment.Get("OLLAMA_HOST") is not null || settings.SourceOf(SettingsCatalog.OllamaHost) != SettingSource.Default) configured.Add("ollama");
+        if (configured.Count > 0)
+        {
+            report.Ok($"providers configured: {string.Join(", ", configured)}");
+        }
+        else
+        {
+            report.Warn($"no LLM provider configured: set ANTHROPIC_API_KEY, OPENAI_API_KEY, GOOGLE_AI_API_KEY, GENERIC_LLM_BASE_URL or OLLAMA_HOST (Ollama is tried at {settings.GetString(SettingsCatalog.OllamaHost)})");
+        }
+    }
+
+    private static async Task CheckPortAsync(Report report, string host, int port, CancellationToken cancellationToken)
+    {
+        if (!SettingsCatalog.IsValidHost(host))
+        {
+            return;
+        }
+        var address = string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase) ? IPAddress.Loopback : IPAddress.Parse(host);
+        try
+        {
+            using var listener = new TcpListener(address, port);
+            listener.Start();
+            listener.Stop();
+            report.Ok($"port {port} on {host} is free");
+        }
+        catch (SocketException)
+        {
+            if (await IsOpenMotokoAsync(address, port, cancellationToken))
+            {
+                report.Ok($"port {port} on {host} is in use by a running openmotoko");
+            }
+            else
+            {
+                report.Fail($"port {port} on {host} is in use by another program: choose another with --port or OPENMOTOKO_PORT");
+            }
+        }
+    }
+
+    private static async Task<bool> IsOpenMotokoAsync(IPAddress address, int port, CancellationToken cancellationToken)
+    {
+        var target = IPAddress.Any.Equals(address) || IPAddress.IPv6Any.Equals(address) ? IPAddress.Loopback : address;
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        try
+        {
+            var body = await http.GetStringAsync(new Uri($"http://{new IPEndPoint(target, port)}/api/health"), cancellationToken);
+            return body.Contains("\"status\":\"ok\"", StringComparison.Ordinal);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private sealed class Report(TextWriter output)
+    {
+        public int ExitCode { get; private set; } = ExitCodes.Ok;
+
+        public void Ok(string message) => output.WriteLine($"[ ok ] {message}");
+
+        public void Warn(string message) => output.WriteLine($"[warn] {message}");
+
+        public void Fail(string message)
+        {
+            output.WriteLine($"[FAIL] {message}");
+            ExitCode = ExitCodes.Failure;
+        }
+    }
+}

@@ -1,0 +1,80 @@
+using System.CommandLine;
+using OpenMotoko.Hosting;
+
+namespace OpenMotoko.Cli;
+
+/// <summary>What a command may read besides its arguments; tests pass their own.</summary>
+internal sealed record CliContext(EnvironmentSnapshot Environment, TextReader Input, bool InputIsRedirected);
+
+/// <summary>Exit codes of every command.</summary>
+internal static class ExitCodes
+{
+    public const int Ok = 0;
+    public const int Failure = 1;
+    public const int Usage = 2;
+    public const int StartupFailed = 3;
+}
+
+internal static class OpenMotokoCli
+{
+    public static RootCommand Build(CliContext context)
+    {
+        var root = new RootCommand("OpenMotoko: your personal AI agent, one native binary.")
+        {
+            new ServeCommand(context),
+            new VersionCommand(),
+            new PasswdCommand(context),
+            new DoctorCommand(context),
+            new BackupCommand(context),
+            new ConfigCommand(context),
+            new ServiceCommand(context),
+        };
+        return root;
+    }
+
+    public static async Task<int> RunAsync(string[] args, CliContext context, TextWriter? output = null, TextWriter? error = null)
+    {
+        var configuration = new InvocationConfiguration
+        {
+            Output = output ?? Console.Out,
+            Error = error ?? Console.Error,
+            // The host handles SIGTERM/SIGINT itself and shuts down gracefully.
+            ProcessTerminationTimeout = null,
+            // Commands report their own errors; anything else is a bug, shown without a stack trace.
+            EnableDefaultExceptionHandler = false,
+        };
+        var parseResult = Build(context).Parse(args);
+        if (parseResult.Errors.Count > 0)
+        {
+            foreach (var parseError in parseResult.Errors)
+            {
+                configuration.Error.WriteLine($"error: {parseError.Message}");
+            }
+            configuration.Error.WriteLine("Run 'openmotoko --help' to see the commands and their options.");
+            return ExitCodes.Usage;
+        }
+        try
+        {
+            return await parseResult.InvokeAsync(configuration);
+        }
+        catch (Exception ex)
+        {
+            configuration.Error.WriteLine($"openmotoko: unexpected error ({ex.GetType().Name}): {ex.Message}");
+            if (context.Environment.Get("OPENMOTOKO_DEBUG") is not null)
+            {
+                configuration.Error.WriteLine(ex.ToString());
+            }
+            return ExitCodes.Failure;
+        }
+    }
+}
+
+/// <summary>Options several commands share.</summary>
+internal static class CommonOptions
+{
+    public static Option<string?> DataDir(bool recursive = false) => new("--data-dir", "-d")
+    {
+        Description = "Data directory (default: $OPENMOTOKO_DATA_DIR, else ~/.local/share/openmotoko).",
+        Recursive = recursive,
+    };
+}

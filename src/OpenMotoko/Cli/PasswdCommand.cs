@@ -1,0 +1,102 @@
+using System.CommandLine;
+using System.Text;
+using OpenMotoko.Auth;
+using OpenMotoko.Hosting;
+using OpenMotoko.Storage;
+
+namespace OpenMotoko.Cli;
+
+internal sealed class PasswdCommand : Command
+{
+    private static readonly Option<string?> DataDirOption = CommonOptions.DataDir();
+
+    public PasswdCommand(CliContext context)
+        : base("passwd", "Set the login password (read from stdin when piped, else prompted twice). Ends all sessions.")
+    {
+        Options.Add(DataDirOption);
+        SetAction(async (parseResult, cancellationToken) =>
+        {
+            var output = parseResult.InvocationConfiguration.Output;
+            var error = parseResult.InvocationConfiguration.Error;
+            var password = context.InputIsRedirected ? context.Input.ReadLine() : Prompt(output, error);
+            if (password is null || password.Length < OwnerPassword.MinimumLength)
+            {
+                error.WriteLine($"openmotoko: the password must be at least {OwnerPassword.MinimumLength} characters; nothing was changed.");
+                return ExitCodes.Failure;
+            }
+            try
+            {
+                var database = StorageCommand.OpenMigrated(parseResult.GetValue(DataDirOption), context.Environment);
+                var owner = new OwnerPassword(database, context.Environment, TimeProvider.System);
+                await owner.SetAsync(password, cancellationToken);
+                output.WriteLine($"Password stored (hashed) in {database.Path}. All sessions were ended.");
+                if (owner.IsFromEnvironment)
+                {
+                    output.WriteLine("Note: OPENMOTOKO_PASSWORD is set, and it wins over the stored password while it is.");
+                }
+                return ExitCodes.Ok;
+            }
+            catch (Exception ex) when (StorageCommand.IsUserError(ex))
+            {
+                error.WriteLine($"openmotoko: {ex.Message}");
+                return ExitCodes.Failure;
+            }
+        });
+    }
+
+    private static string? Prompt(TextWriter output, TextWriter error)
+    {
+        output.Write("New password: ");
+        var first = ReadHidden();
+        output.Write("Repeat it: ");
+        var second = ReadHidden();
+        if (first != second)
+        {
+            error.WriteLine("openmotoko: the two entries differ; nothing was changed.");
+            return null;
+        }
+        return first;
+    }
+
+    private static string ReadHidden()
+    {
+        var text = new StringBuilder();
+        while (true)
+        {
+            var key = Console.ReadKey(intercept: true);
+            if (key.Key == ConsoleKey.Enter)
+            {
+                Console.WriteLine();
+                return text.ToString();
+            }
+            if (key.Key == ConsoleKey.Backspace)
+            {
+                if (text.Length > 0)
+                {
+                    text.Length--;
+                }
+            }
+            else if (!char.IsControl(key.KeyChar))
+            {
+                text.Append(key.KeyChar);
+            }
+        }
+    }
+}
+
+/// <summary>Shared by the commands that work on the database without starting the daemon.</summary>
+internal static class StorageCommand
+{
+    public static Database OpenMigrated(string? dataDirFlag, EnvironmentSnapshot environment)
+    {
+        var dataDir = DataDirectory.Resolve(dataDirFlag, environment);
+        var options = new DaemonOptions { DataDir = dataDir, Environment = environment };
+        Directory.CreateDirectory(dataDir);
+        var database = new Database(options.DatabasePath);
+        Migrator.Migrate(database);
+        return database;
+    }
+
+    public static bool IsUserError(Exception ex) =>
+        ex is DatabaseTooNewException or StartupException or IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException;
+}

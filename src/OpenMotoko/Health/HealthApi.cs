@@ -1,0 +1,43 @@
+using System.Reflection;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using OpenMotoko.Hosting;
+
+namespace OpenMotoko.Health;
+
+internal sealed record HealthResponse(string Status, string Version, long Uptime, long Timestamp);
+
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(HealthResponse))]
+internal sealed partial class HealthJsonContext : JsonSerializerContext;
+
+internal static class HealthApi
+{
+    public static IEndpointConventionBuilder MapHealth(this IEndpointRouteBuilder routes)
+    {
+        // Health is cheaper to serve than to count, so monitors are never rate limited.
+        return routes.MapGet("/api/health", (DaemonClock clock) =>
+        {
+            var now = clock.Time.GetUtcNow();
+            return TypedResults.Ok(new HealthResponse("ok", BuildInfo.Version, (long)(now - clock.StartedAt).TotalSeconds, now.ToUnixTimeMilliseconds()));
+        }).Public(rateLimited: false);
+    }
+}
+
+/// <summary>The daemon's clock and the moment it started.</summary>
+internal sealed class DaemonClock(TimeProvider time)
+{
+    public TimeProvider Time { get; } = time;
+    public DateTimeOffset StartedAt { get; } = time.GetUtcNow();
+}
+
+/// <summary>What this binary is: version and the commit it was built from.</summary>
+internal static class BuildInfo
+{
+    private static readonly string Informational =
+        typeof(BuildInfo).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
+
+    public static string Version { get; } = Informational.Split('+')[0];
+
+    public static string Commit { get; } = Informational.Contains('+', StringComparison.Ordinal) ? Informational.Split('+')[1] : "unknown";
+}

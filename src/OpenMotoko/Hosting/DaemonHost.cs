@@ -1,0 +1,160 @@
+using System.Net;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging.Console;
+using Microsoft.Extensions.Primitives;
+using OpenMotoko.Auth;
+using OpenMotoko.Health;
+using OpenMotoko.Settings;
+using OpenMotoko.Storage;
+
+namespace OpenMotoko.Hosting;
+
+/// <summary>Builds the daemon: the one pipeline that `serve` runs and the tests start.</summary>
+internal static class DaemonHost
+{
+    private static readonly StringValues NoSniff = "nosniff";
+    private static readonly StringValues NoReferrer = "no-referrer";
+    private static readonly StringValues DenyFrames = "DENY";
+    private static readonly StringValues ApiPolicy = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
+    public static WebApplication Build(DaemonOptions options, TimeProvider? timeProvider = null)
+    {
+        var time = timeProvider ?? TimeProvider.System;
+        Directory.CreateDirectory(options.DataDir);
+        var database = new Database(options.DatabasePath);
+        var migrations = Migrator.Migrate(database);
+        var settings = new SettingsStore(database, options.Environment, time);
+        var password = new OwnerPassword(database, options.Environment, time);
+
+        var host = options.Host ?? settings.GetString(SettingsCatalog.AppHost)!;
+        var port = options.Port ?? settings.GetInt32(SettingsCatalog.AppPort);
+        CheckBind(host, port, password);
+
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            Args = [],
+            ApplicationName = "openmotoko",
+            ContentRootPath = options.DataDir,
+        });
+        builder.Configuration.Sources.Clear();
+        ConfigureLogging(builder.Logging, options.LogLevel);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
+            if (string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase) && port != 0)
+            {
+                kestrel.ListenLocalhost(port);
+            }
+            else
+            {
+                kestrel.Listen(string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase) ? IPAddress.Loopback : IPAddress.Parse(host), port);
+            }
+        });
+
+        var services = builder.Services;
+        services.AddSingleton(time);
+        services.AddSingleton(options);
+        services.AddSingleton(options.Environment);
+        services.AddSingleton(database);
+        services.AddSingleton(settings);
+        services.AddSingleton(password);
+        services.AddSingleton<DaemonClock>();
+        services.AddSingleton<SessionStore>();
+        services.AddSingleton<LoginGuard>();
+        services.AddSingleton<RequestRateLimiter>();
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.ConfigureHttpJsonOptions(json =>
+        {
+            var chain = json.SerializerOptions.TypeInfoResolverChain;
+            chain.Insert(0, HostingJsonContext.Default);
+            chain.Insert(0, HealthJsonContext.Default);
+            chain.Insert(0, AuthJsonContext.Default);
+            chain.Insert(0, SettingsJsonContext.Default);
+        });
+        var corsOrigins = options.CorsOrigins;
+        if (corsOrigins.Length > 0)
+        {
+            services.AddCors(cors => cors.AddDefaultPolicy(policy =>
+                policy.WithOrigins(corsOrigins).AllowAnyHeader().AllowAnyMethod().AllowCredentials()));
+        }
+
+        var app = builder.Build();
+        app.UseMiddleware<ErrorEnvelopeMiddleware>();
+        app.Use(static (context, next) =>
+        {
+            var headers = context.Response.Headers;
+            headers.XContentTypeOptions = NoSniff;
+            headers["Referrer-Policy"] = NoReferrer;
+            headers.XFrameOptions = DenyFrames;
+            headers.ContentSecurityPolicy = ApiPolicy;
+            return next(context);
+        });
+        if (corsOrigins.Length > 0)
+        {
+            app.UseCors();
+        }
+        app.UseRouting();
+        app.UseMiddleware<AccessControlMiddleware>();
+        app.MapHealth();
+        app.MapAuth();
+        app.MapSettings();
+
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("OpenMotoko");
+        if (migrations > 0)
+        {
+            HostingLog.Migrated(logger, database.Path, migrations, Migrator.LatestVersion);
+        }
+        var lifetime = app.Lifetime;
+        lifetime.ApplicationStarted.Register(() =>
+        {
+            HostingLog.Listening(logger, BuildInfo.Version, string.Join(", ", app.Urls));
+            if (!password.IsConfigured)
+            {
+                HostingLog.NoPassword(logger);
+            }
+        });
+        lifetime.ApplicationStopped.Register(() =>
+        {
+            HostingLog.Stopping(logger);
+            SqliteConnection.ClearAllPools();
+            database.Checkpoint();
+        });
+        return app;
+    }
+
+    private static void CheckBind(string host, int port, OwnerPassword password)
+    {
+        if (!SettingsCatalog.IsValidHost(host))
+        {
+            throw new StartupException($"Cannot listen on '{host}': give an IP address (127.0.0.1, 0.0.0.0, ::) or localhost with --host or OPENMOTOKO_HOST.");
+        }
+        if (port is < 0 or > 65535)
+        {
+            throw new StartupException($"Port {port} is out of range: give 1 to 65535 with --port or OPENMOTOKO_PORT.");
+        }
+        if (!SettingsCatalog.IsLoopback(host) && !password.IsConfigured)
+        {
+            throw new StartupException($"Refusing to listen on {host}: without a password anyone who can reach it could use your agent. " +
+                                       "Set OPENMOTOKO_PASSWORD or run 'openmotoko passwd' first, or listen on 127.0.0.1.");
+        }
+    }
+
+    private static void ConfigureLogging(ILoggingBuilder logging, LogLevel level)
+    {
+        logging.ClearProviders();
+        logging.AddSimpleConsole(console =>
+        {
+            console.SingleLine = true;
+            console.UseUtcTimestamp = true;
+            console.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+        });
+        logging.Services.Configure<ConsoleLoggerOptions>(console => console.LogToStandardErrorThreshold = LogLevel.Warning);
+        logging.SetMinimumLevel(level);
+        // Framework chatter (a line per request) costs throughput and floods journald.
+        logging.AddFilter("Microsoft", level > LogLevel.Warning ? level : LogLevel.Warning);
+        logging.AddFilter("System.Net.Http", level > LogLevel.Warning ? level : LogLevel.Warning);
+        logging.AddFilter("Polly", level > LogLevel.Warning ? level : LogLevel.Warning);
+    }
+}

@@ -1,0 +1,68 @@
+using System.Collections.Frozen;
+using System.Net;
+using System.Text.Json;
+
+namespace OpenMotoko.Settings;
+
+/// <summary>Every settings key the daemon knows. Keys are flat strings: "app.port" is one key.</summary>
+internal static class SettingsCatalog
+{
+    public const string DefaultModel = "defaultModel";
+    public const string OnboardingComplete = "onboardingComplete";
+    public const string AnthropicApiKey = "anthropicApiKey";
+    public const string OpenAiApiKey = "openaiApiKey";
+    public const string GoogleAiApiKey = "googleAiApiKey";
+    public const string OllamaHost = "ollamaHost";
+    public const string SystemPrompt = "systemPrompt";
+    public const string Budget = "budget";
+    public const string Theme = "theme";
+    public const string DefaultProvider = "llm.defaultProvider";
+    public const string LlmDefaultModel = "llm.defaultModel";
+    public const string AppPort = "app.port";
+    public const string AppHost = "app.host";
+    public const string SessionTtlHours = "auth.sessionTtlHours";
+    public const string OwnerRateLimit = "auth.ownerRateLimit";
+    public const string AnonymousRateLimit = "auth.anonymousRateLimit";
+
+    public static IReadOnlyList<SettingDefinition> All { get; } =
+    [
+        SettingDefinition.Text(DefaultModel, 200, "balanced"),
+        SettingDefinition.Boolean(OnboardingComplete, false),
+        SettingDefinition.Secret(AnthropicApiKey, "ANTHROPIC_API_KEY"),
+        SettingDefinition.Secret(OpenAiApiKey, "OPENAI_API_KEY"),
+        SettingDefinition.Secret(GoogleAiApiKey, "GOOGLE_AI_API_KEY"),
+        SettingDefinition.HttpUrl(OllamaHost, "http://localhost:11434", "OLLAMA_HOST"),
+        SettingDefinition.Text(SystemPrompt, 100_000),
+        SettingDefinition.Custom(Budget, "object {daily, monthly, alertThresholds}", CheckBudget,
+            BudgetSettings.Default.ToJson().GetRawText()),
+        SettingDefinition.Choice(Theme, ["system", "light", "dark"], "system"),
+        SettingDefinition.Choice(DefaultProvider, ["anthropic", "openai", "google", "ollama", "generic"], null),
+        SettingDefinition.Text(LlmDefaultModel, 200),
+        SettingDefinition.Integer(AppPort, 1, 65535, 3457, "OPENMOTOKO_PORT"),
+        SettingDefinition.Custom(AppHost, "string (IP address or localhost)", CheckHost, "\"127.0.0.1\"", "OPENMOTOKO_HOST"),
+        SettingDefinition.Integer(SessionTtlHours, 1, 24 * 366, 24 * 30),
+        SettingDefinition.Integer(OwnerRateLimit, 0, 10_000_000, 6_000, "OPENMOTOKO_OWNER_RATE_LIMIT"),
+        SettingDefinition.Integer(AnonymousRateLimit, 30, 100_000, 60),
+    ];
+
+    public static FrozenDictionary<string, SettingDefinition> ByKey { get; } =
+        All.ToFrozenDictionary(definition => definition.Key, StringComparer.Ordinal);
+
+    public static bool IsLoopback(string host) =>
+        string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase) ||
+        (IPAddress.TryParse(host, out var address) && IPAddress.IsLoopback(address));
+
+    public static bool IsValidHost(string host) =>
+        string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase) || IPAddress.TryParse(host, out _);
+
+    private static string? CheckHost(JsonElement value) =>
+        value.ValueKind == JsonValueKind.String && IsValidHost(value.GetString()!)
+            ? null : "must be an IP address (127.0.0.1, 0.0.0.0, ::) or localhost";
+
+    private static string? CheckBudget(JsonElement value)
+    {
+        var errors = new List<Hosting.ErrorDetail>();
+        BudgetSettings.Merge(BudgetSettings.Default, value, "", errors);
+        return errors.Count == 0 ? null : $"{errors[0].Path}: {errors[0].Message}";
+    }
+}

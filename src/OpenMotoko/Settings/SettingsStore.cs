@@ -1,0 +1,156 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Dapper;
+using OpenMotoko.Hosting;
+using OpenMotoko.Storage;
+
+namespace OpenMotoko.Settings;
+
+/// <summary>Where each effective value comes from: an env var beats a stored value beats the default.</summary>
+internal enum SettingSource { Default, Stored, Environment }
+
+/// <summary>
+/// The settings table with an in-memory snapshot, so reading a setting on a hot path costs no I/O.
+/// Writes go through <see cref="ApplyAsync"/> in one transaction and then swap the snapshot.
+/// </summary>
+internal sealed class SettingsStore
+{
+    private readonly Database _database;
+    private readonly TimeProvider _time;
+    private readonly ImmutableDictionary<string, JsonElement> _fromEnvironment;
+    private ImmutableDictionary<string, JsonElement> _stored;
+
+    public SettingsStore(Database database, EnvironmentSnapshot environment, TimeProvider time)
+    {
+        _database = database;
+        _time = time;
+        var fromEnvironment = ImmutableDictionary.CreateBuilder<string, JsonElement>(StringComparer.Ordinal);
+        foreach (var definition in SettingsCatalog.All)
+        {
+            if (definition.EnvVar is { } name && environment.Get(name) is { } text && definition.FromEnvironment(text) is { } value)
+            {
+                fromEnvironment[definition.Key] = value;
+            }
+        }
+        _fromEnvironment = fromEnvironment.ToImmutable();
+        _stored = Load();
+    }
+
+    /// <summary>Raised after a write, with the keys that changed.</summary>
+    public event Action<IReadOnlyCollection<string>>? Changed;
+
+    public JsonElement? Get(string key) =>
+        _fromEnvironment.TryGetValue(key, out var env) ? env
+        : _stored.TryGetValue(key, out var stored) ? stored
+        : SettingsCatalog.ByKey[key].Default;
+
+    public SettingSource SourceOf(string key) =>
+        _fromEnvironment.ContainsKey(key) ? SettingSource.Environment
+        : _stored.ContainsKey(key) ? SettingSource.Stored
+        : SettingSource.Default;
+
+    public string? GetString(string key) => Get(key) is { ValueKind: JsonValueKind.String } value ? value.GetString() : null;
+
+    public int GetInt32(string key) => Get(key) is { ValueKind: JsonValueKind.Number } value ? value.GetInt32() : 0;
+
+    public BudgetSettings Budget => Get(SettingsCatalog.Budget) is { } value ? BudgetSettings.FromJson(value) : BudgetSettings.Default;
+
+    /// <summary>Checks a settings object: known keys, right types. Empty when it can be applied.</summary>
+    public static List<ErrorDetail> Validate(JsonElement body)
+    {
+        var errors = new List<ErrorDetail>();
+        if (body.ValueKind != JsonValueKind.Object)
+        {
+            errors.Add(new ErrorDetail("body", "$", "must be a JSON object of setting keys and values"));
+            return errors;
+        }
+        foreach (var property in body.EnumerateObject())
+        {
+            if (!SettingsCatalog.ByKey.TryGetValue(property.Name, out var definition))
+            {
+                errors.Add(new ErrorDetail("body", property.Name, $"is not a setting. Known keys: {string.Join(", ", SettingsCatalog.ByKey.Keys.Order(StringComparer.Ordinal))}"));
+            }
+            else if (property.Value.ValueKind != JsonValueKind.Null && definition.Check(property.Value) is { } problem)
+            {
+                errors.Add(new ErrorDetail("body", property.Name, $"{property.Name} {problem}"));
+            }
+        }
+        return errors;
+    }
+
+    /// <summary>Stores a validated settings object in one transaction. A null value resets the key to its default.</summary>
+    public async Task ApplyAsync(JsonElement body, CancellationToken cancellationToken = default)
+    {
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        var changes = body.EnumerateObject().Select(p => (p.Name, Value: p.Value.Clone())).ToList();
+        await using (var connection = await _database.OpenAsync(cancellationToken))
+        await using (var transaction = connection.BeginTransaction())
+        {
+            foreach (var (key, value) in changes)
+            {
+                if (value.ValueKind == JsonValueKind.Null)
+                {
+                    await connection.ExecuteAsync("DELETE FROM settings WHERE key = $key", new { key }, transaction);
+                }
+                else
+                {
+                    await connection.ExecuteAsync(
+                        """
+                        INSERT INTO settings (key, value, updated_at) VALUES ($key, $value, $now)
+                        ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at
+                        """,
+                        new { key, value = value.GetRawText(), now }, transaction);
+                }
+            }
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        var stored = _stored.ToBuilder();
+        foreach (var (key, value) in changes)
+        {
+            if (value.ValueKind == JsonValueKind.Null)
+            {
+                stored.Remove(key);
+            }
+            else
+            {
+                stored[key] = value;
+            }
+        }
+        _stored = stored.ToImmutable();
+        Changed?.Invoke(changes.Select(c => c.Name).ToArray());
+    }
+
+    /// <summary>The effective settings as the API shows them: every key, secrets masked or null.</summary>
+    public JsonObject ToMaskedJson()
+    {
+        var result = new JsonObject();
+        foreach (var definition in SettingsCatalog.All)
+        {
+            var value = Get(definition.Key);
+            result[definition.Key] = value is null ? null
+                : definition.IsSecret ? JsonValue.Create(SecretMask.Mask(value.Value.GetString()))
+                : JsonNode.Parse(value.Value.GetRawText());
+        }
+        return result;
+    }
+
+    private ImmutableDictionary<string, JsonElement> Load()
+    {
+        using var connection = _database.Open();
+        var rows = connection.Query<SettingRow>("SELECT key AS Key, value AS Value FROM settings");
+        var stored = ImmutableDictionary.CreateBuilder<string, JsonElement>(StringComparer.Ordinal);
+        foreach (var row in rows)
+        {
+            // Rows for keys this version no longer knows stay in the file but are not served.
+            if (SettingsCatalog.ByKey.ContainsKey(row.Key))
+            {
+                stored[row.Key] = SettingDefinition.Parse(row.Value);
+            }
+        }
+        return stored.ToImmutable();
+    }
+}
+
+internal sealed record SettingRow(string Key, string Value);
