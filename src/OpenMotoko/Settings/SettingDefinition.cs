@@ -60,6 +60,12 @@ internal sealed class SettingDefinition
             ? null : "must be an absolute http:// or https:// URL",
             defaultValue is null ? null : JsonSerializer.Serialize(defaultValue, SettingsJsonContext.Default.String), envVar, secret: false);
 
+    public static SettingDefinition TextList(string key, int maxItems, int maxLength) =>
+        new(key, "array of strings", value => value.ValueKind == JsonValueKind.Array && value.GetArrayLength() <= maxItems &&
+            value.EnumerateArray().All(item => item.ValueKind == JsonValueKind.String && item.GetString()!.Length > 0 && item.GetString()!.Length <= maxLength)
+            ? null : $"must be an array of at most {maxItems} non-empty strings of at most {maxLength} characters",
+            "[]", null, secret: false);
+
     public static SettingDefinition Custom(string key, string type, Func<JsonElement, string?> check, string? defaultJson, string? envVar = null) =>
         new(key, type, check, defaultJson, envVar, secret: false);
 

@@ -23,6 +23,12 @@ internal static class SettingsCatalog
     public const string SessionTtlHours = "auth.sessionTtlHours";
     public const string OwnerRateLimit = "auth.ownerRateLimit";
     public const string AnonymousRateLimit = "auth.anonymousRateLimit";
+    public const string Fallbacks = "llm.fallbacks";
+    public const string AliasFast = "llm.alias.fast";
+    public const string AliasBalanced = "llm.alias.balanced";
+    public const string AliasSmart = "llm.alias.smart";
+    public const string MaxIterations = "agent.maxIterations";
+    public const string TimeZone = "app.timezone";
 
     public static IReadOnlyList<SettingDefinition> All { get; } =
     [
@@ -43,6 +49,12 @@ internal static class SettingsCatalog
         SettingDefinition.Integer(SessionTtlHours, 1, 24 * 366, 24 * 30),
         SettingDefinition.Integer(OwnerRateLimit, 0, 10_000_000, 6_000, "OPENMOTOKO_OWNER_RATE_LIMIT"),
         SettingDefinition.Integer(AnonymousRateLimit, 30, 100_000, 60),
+        SettingDefinition.TextList(Fallbacks, 10, 200),
+        SettingDefinition.Text(AliasFast, 200, "anthropic/claude-haiku-4-5"),
+        SettingDefinition.Text(AliasBalanced, 200, "anthropic/claude-sonnet-4-5"),
+        SettingDefinition.Text(AliasSmart, 200, "anthropic/claude-opus-4-1"),
+        SettingDefinition.Integer(MaxIterations, 1, 100, 10),
+        SettingDefinition.Custom(TimeZone, "string (IANA time zone, e.g. Europe/Berlin)", CheckTimeZone, null, "OPENMOTOKO_TIMEZONE"),
     ];
 
     public static FrozenDictionary<string, SettingDefinition> ByKey { get; } =
@@ -58,6 +70,10 @@ internal static class SettingsCatalog
     private static string? CheckHost(JsonElement value) =>
         value.ValueKind == JsonValueKind.String && IsValidHost(value.GetString()!)
             ? null : "must be an IP address (127.0.0.1, 0.0.0.0, ::) or localhost";
+
+    private static string? CheckTimeZone(JsonElement value) =>
+        value.ValueKind == JsonValueKind.String && TimeZoneInfo.TryFindSystemTimeZoneById(value.GetString()!, out _)
+            ? null : "must be an IANA time zone this machine knows, e.g. UTC or Europe/Berlin";
 
     private static string? CheckBudget(JsonElement value)
     {
