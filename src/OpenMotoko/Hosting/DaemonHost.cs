@@ -60,7 +60,7 @@ internal static class DaemonHost
         services.AddSingleton(database);
         services.AddSingleton(settings);
         services.AddSingleton(password);
-        services.AddSingleton<DaemonClock>();
+        services.AddSingleton(new DaemonClock(time)); // uptime counts from the build, not the first request
         services.AddSingleton<SessionStore>();
         services.AddSingleton<LoginGuard>();
         services.AddSingleton<RequestRateLimiter>();

@@ -1,0 +1,54 @@
+using System.Net;
+using Microsoft.Extensions.Http.Resilience;
+using Polly;
+
+namespace OpenMotoko.Providers;
+
+/// <summary>
+/// The HttpClient every provider uses: one named client per provider, so each has its own circuit
+/// breaker. Tuned for LLM calls: retries 408, 429, 5xx and 529 (Anthropic's "overloaded") and
+/// connection failures with backoff that honours Retry-After. Providers send with
+/// HttpCompletionOption.ResponseHeadersRead, so the pipeline ends when the headers arrive: once a
+/// stream has started, nothing is retried and no total timeout cuts a long answer short.
+/// </summary>
+internal static class ProviderHttp
+{
+    /// <summary>How long a provider may take to send response headers for one attempt.</summary>
+    public static readonly TimeSpan AttemptTimeout = TimeSpan.FromMinutes(3);
+
+    /// <summary>How long a streaming body may stay silent before the call is abandoned.</summary>
+    public static readonly TimeSpan StreamIdleTimeout = TimeSpan.FromMinutes(2);
+
+    public static IHttpClientBuilder AddProviderHttpClient(this IServiceCollection services, string providerId)
+    {
+        var builder = services.AddHttpClient(providerId, client => client.Timeout = Timeout.InfiniteTimeSpan);
+        builder.AddStandardResilienceHandler(options =>
+        {
+            options.AttemptTimeout.Timeout = AttemptTimeout;
+            options.TotalRequestTimeout.Timeout = TimeSpan.FromMinutes(10);
+            options.Retry.MaxRetryAttempts = 3;
+            options.Retry.BackoffType = DelayBackoffType.Exponential;
+            options.Retry.Delay = TimeSpan.FromSeconds(1);
+            options.Retry.MaxDelay = TimeSpan.FromSeconds(60);
+            options.Retry.UseJitter = true;
+            options.Retry.ShouldRetryAfterHeader = true;
+            options.Retry.ShouldHandle = args => ValueTask.FromResult(IsTransient(args.Outcome));
+            options.CircuitBreaker.ShouldHandle = args => ValueTask.FromResult(IsTransient(args.Outcome));
+            options.CircuitBreaker.SamplingDuration = AttemptTimeout * 2 + TimeSpan.FromSeconds(30);
+            options.CircuitBreaker.MinimumThroughput = 5;
+            options.CircuitBreaker.FailureRatio = 0.8;
+            options.CircuitBreaker.BreakDuration = TimeSpan.FromSeconds(30);
+        });
+        return builder;
+    }
+
+    public static bool IsTransient(Outcome<HttpResponseMessage> outcome) => outcome switch
+    {
+        { Result: { } response } => IsTransientStatus(response.StatusCode),
+        { Exception: HttpRequestException or Polly.Timeout.TimeoutRejectedException } => true,
+        _ => false,
+    };
+
+    public static bool IsTransientStatus(HttpStatusCode status) =>
+        status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests || (int)status >= 500;
+}
