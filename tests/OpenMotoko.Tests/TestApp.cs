@@ -71,11 +71,16 @@ internal sealed class TestApp : IAsyncDisposable
     }
 
     /// <summary>A client that sends a fresh session's bearer token.</summary>
-    public async Task<HttpClient> LoginClientAsync()
+    public async Task<HttpClient> LoginClientAsync() => CreateClient(await LoginAsync());
+
+    /// <summary>A new client for this daemon, sending <paramref name="bearer"/> when given.</summary>
+    public HttpClient CreateClient(string? bearer = null)
     {
-        var token = await LoginAsync();
         var client = new HttpClient { BaseAddress = BaseAddress };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        if (bearer is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+        }
         return client;
     }
 

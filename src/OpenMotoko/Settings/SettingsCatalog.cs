@@ -29,6 +29,26 @@ internal static class SettingsCatalog
     public const string AliasSmart = "llm.alias.smart";
     public const string MaxIterations = "agent.maxIterations";
     public const string TimeZone = "app.timezone";
+    public const string AnthropicBaseUrl = "anthropicBaseUrl";
+    public const string OpenAiBaseUrl = "openaiBaseUrl";
+    public const string GoogleAiBaseUrl = "googleAiBaseUrl";
+    public const string GenericBaseUrl = "genericBaseUrl";
+    public const string GenericApiKey = "genericApiKey";
+    public const string Workspace = "agent.workspace";
+    public const string ApprovalTimeoutSeconds = "agent.approvalTimeoutSeconds";
+    public const string ShellMode = "skills.shell.mode";
+    public const string ShellAllow = "skills.shell.allow";
+    public const string ShellNetwork = "skills.shell.network";
+    public const string FilesystemMode = "skills.filesystem.mode";
+    public const string WebMode = "skills.web.mode";
+    public const string MemoryMode = "skills.memory.mode";
+    public const string WebSearch = "skills.web.search";
+    public const string WebSearxngUrl = "skills.web.searxngUrl";
+    public const string WebSearchApiKey = "skills.web.searchApiKey";
+    public const string WebAllowHosts = "skills.web.allowHosts";
+    public const string RegistryUrl = "registry.url";
+
+    private static readonly string[] Modes = ["auto", "ask", "off"];
 
     public static IReadOnlyList<SettingDefinition> All { get; } =
     [
@@ -55,6 +75,24 @@ internal static class SettingsCatalog
         SettingDefinition.Text(AliasSmart, 200, "anthropic/claude-opus-4-1"),
         SettingDefinition.Integer(MaxIterations, 1, 100, 10),
         SettingDefinition.Custom(TimeZone, "string (IANA time zone, e.g. Europe/Berlin)", CheckTimeZone, null, "OPENMOTOKO_TIMEZONE"),
+        SettingDefinition.HttpUrl(AnthropicBaseUrl, "https://api.anthropic.com", "ANTHROPIC_BASE_URL"),
+        SettingDefinition.HttpUrl(OpenAiBaseUrl, "https://api.openai.com/v1", "OPENAI_BASE_URL"),
+        SettingDefinition.HttpUrl(GoogleAiBaseUrl, "https://generativelanguage.googleapis.com", "GOOGLE_AI_BASE_URL"),
+        SettingDefinition.HttpUrl(GenericBaseUrl, null, "GENERIC_LLM_BASE_URL"),
+        SettingDefinition.Secret(GenericApiKey, "GENERIC_LLM_API_KEY"),
+        SettingDefinition.Text(Workspace, 4096, null, "OPENMOTOKO_WORKSPACE"),
+        SettingDefinition.Integer(ApprovalTimeoutSeconds, 10, 7 * 24 * 3600, 600),
+        SettingDefinition.Choice(ShellMode, Modes, "ask"),
+        SettingDefinition.TextList(ShellAllow, 200, 100),
+        SettingDefinition.Boolean(ShellNetwork, true),
+        SettingDefinition.Choice(FilesystemMode, Modes, "ask"),
+        SettingDefinition.Choice(WebMode, Modes, "auto"),
+        SettingDefinition.Choice(MemoryMode, Modes, "auto"),
+        SettingDefinition.Choice(WebSearch, ["none", "searxng", "brave", "tavily"], "none"),
+        SettingDefinition.HttpUrl(WebSearxngUrl, null),
+        SettingDefinition.Secret(WebSearchApiKey, "OPENMOTOKO_WEB_SEARCH_API_KEY"),
+        SettingDefinition.TextList(WebAllowHosts, 100, 253),
+        SettingDefinition.HttpUrl(RegistryUrl, null, "OPENMOTOKO_REGISTRY_URL"),
     ];
 
     public static FrozenDictionary<string, SettingDefinition> ByKey { get; } =
