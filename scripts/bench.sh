@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Measures the published binary: size, exec -> first 200 from /api/health (median of 20), idle
 # RSS 5 s after start, and RSS + requests/s after 10 s of wrk on /api/health and on an
-# authenticated GET /api/settings. Loopback only. Prints a Markdown table for docs/benchmarks.md.
+# authenticated GET /api/settings; then the agent path (scripts/bench_agent.py: latency the daemon
+# adds per message over an instant fake provider, msgs/s with 8 conversations, RSS after 10k). Loopback only. Prints a Markdown table for docs/benchmarks.md.
 # Usage: scripts/bench.sh [BINARY]   (default dist/openmotoko; build it with scripts/publish.sh)
 # Needs wrk, curl and python3 (installed with apt-get when run as root).
 set -euo pipefail
@@ -85,4 +86,6 @@ cat <<TABLE
 | GET /api/health, wrk -t2 -c32 -d10s | ${health_rps} req/s, RSS after $(mb "$health_rss") |
 | GET /api/settings (Bearer), wrk -t2 -c32 -d10s | ${settings_rps} req/s, RSS after $(mb "$settings_rss") |
 TABLE
+# The agent path: the daemon's own cost per message against a fake provider that answers at once.
+python3 "$root/scripts/bench_agent.py" "$bin"
 [ -z "$non2xx" ] || echo "warning: $non2xx non-2xx answers on /api/settings" >&2

@@ -1,0 +1,146 @@
+#!/usr/bin/env python3
+"""The daemon's own cost per message, against a fake OpenAI upstream that answers at once.
+
+Usage: scripts/bench_agent.py BINARY   (called by scripts/bench.sh; standard library only)
+Prints Markdown table rows: added p50/p99 latency over the provider, messages/s with 8 concurrent
+conversations, and RSS after warm-up and after 10 000 messages.
+"""
+import http.client, http.server, json, os, socket, statistics, subprocess, sys, tempfile, threading, time
+
+CHUNKS = [
+    {"choices": [{"index": 0, "delta": {"role": "assistant", "content": "Hello"}, "finish_reason": None}]},
+    {"choices": [{"index": 0, "delta": {"content": " there."}, "finish_reason": None}]},
+    {"choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]},
+    {"choices": [], "usage": {"prompt_tokens": 42, "completion_tokens": 3, "total_tokens": 45}},
+]
+BODY = b"".join(
+    b"data: " + json.dumps({"id": "chatcmpl-bench", "object": "chat.completion.chunk", "created": 0,
+                            "model": "gpt-4o-mini", **c}).encode() + b"\n\n" for c in CHUNKS) + b"data: [DONE]\n\n"
+
+
+class Upstream(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Content-Length", str(len(BODY)))
+        self.end_headers()
+        self.wfile.write(BODY)
+
+    def log_message(self, *args):
+        pass
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def rss_mb(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+class Client:
+    def __init__(self, port, token):
+        self.conn = http.client.HTTPConnection("127.0.0.1", port)
+        self.headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+
+    def call(self, method, path, body=None):
+        self.conn.request(method, path, body=json.dumps(body) if body is not None else None, headers=self.headers)
+        response = self.conn.getresponse()
+        data = response.read()
+        if response.status >= 300:
+            sys.exit(f"{method} {path}: {response.status} {data[:300]!r}")
+        return json.loads(data) if data else None
+
+    def conversation(self):
+        return self.call("POST", "/api/conversations", {"title": "bench"})["id"]
+
+    def message(self, conversation):
+        self.call("POST", f"/api/conversations/{conversation}/messages", {"content": "Say hello."})
+
+
+def timed_messages(client, count, per_conversation=10):
+    samples, conversation = [], None
+    for i in range(count):
+        if i % per_conversation == 0:
+            conversation = client.conversation()
+        t0 = time.perf_counter()
+        client.message(conversation)
+        samples.append((time.perf_counter() - t0) * 1000)
+    return samples
+
+
+def main():
+    binary = os.path.realpath(sys.argv[1])
+    upstream = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Upstream)
+    threading.Thread(target=upstream.serve_forever, daemon=True).start()
+    upstream_port = upstream.server_address[1]
+
+    # The provider alone: the same request straight to the fake, to subtract.
+    direct = http.client.HTTPConnection("127.0.0.1", upstream_port)
+    provider = []
+    for _ in range(2000):
+        t0 = time.perf_counter()
+        direct.request("POST", "/v1/chat/completions", body=b"{}", headers={"Content-Type": "application/json"})
+        direct.getresponse().read()
+        provider.append((time.perf_counter() - t0) * 1000)
+
+    data = tempfile.mkdtemp(prefix="openmotoko-bench-")
+    port = free_port()
+    env = dict(os.environ, OPENMOTOKO_PASSWORD="bench-password-1", OPENMOTOKO_OWNER_RATE_LIMIT="0",
+               OPENMOTOKO_LOG_LEVEL="Warning", OPENAI_API_KEY="sk-bench",
+               OPENAI_BASE_URL=f"http://127.0.0.1:{upstream_port}/v1")
+    daemon = subprocess.Popen([binary, "serve", "--port", str(port), "--data-dir", data], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(200):
+            try:
+                login = http.client.HTTPConnection("127.0.0.1", port)
+                login.request("POST", "/api/auth/login", body=json.dumps({"password": "bench-password-1"}),
+                              headers={"Content-Type": "application/json"})
+                token = json.loads(login.getresponse().read())["token"]
+                break
+            except OSError:
+                time.sleep(0.05)
+        setup = Client(port, token)
+        setup.call("PUT", "/api/settings", {"defaultModel": "openai/gpt-4o-mini"})
+
+        timed_messages(setup, 1000)  # warm-up
+        warm_rss = rss_mb(daemon.pid)
+        samples = timed_messages(setup, 2000)
+        p50, p99 = statistics.median(samples), statistics.quantiles(samples, n=100)[98]
+        base50, base99 = statistics.median(provider), statistics.quantiles(provider, n=100)[98]
+
+        workers, per_worker = 8, 875  # 8 x 875 = 7000; with the 3000 above, 10 000 messages in all
+        def work():
+            timed_messages(Client(port, token), per_worker)
+        threads = [threading.Thread(target=work) for _ in range(workers)]
+        t0 = time.perf_counter()
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        rate = workers * per_worker / (time.perf_counter() - t0)
+        final_rss = rss_mb(daemon.pid)
+
+        print(f"| message round trip, provider alone (fake, keep-alive) | p50 {base50:.2f} ms, p99 {base99:.2f} ms |")
+        print(f"| POST /api/conversations/:id/messages (JSON), sequential | p50 {p50:.2f} ms, p99 {p99:.2f} ms |")
+        print(f"| added by the daemon over the provider | p50 {p50 - base50:.2f} ms, p99 {p99 - base99:.2f} ms |")
+        print(f"| messages/s, 8 concurrent conversations | {rate:.0f} msg/s |")
+        print(f"| RSS after 1 000 messages (warm) / after 10 000 | {warm_rss:.1f} MB / {final_rss:.1f} MB |")
+    finally:
+        daemon.terminate()
+        daemon.wait(10)
+        upstream.shutdown()
+
+
+if __name__ == "__main__":
+    main()
