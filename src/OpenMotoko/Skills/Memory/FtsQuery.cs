@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Text;
 
 namespace OpenMotoko.Skills.Memory;
@@ -5,7 +6,8 @@ namespace OpenMotoko.Skills.Memory;
 /// <summary>
 /// Turns free text into an FTS5 MATCH expression that cannot be a syntax error: only the words are
 /// kept, each one a quoted string (so AND, OR, NEAR, *, ^, :, quotes and parentheses in the text are
-/// never operators), joined with OR so bm25 ranks facts that share more words higher.
+/// never operators), joined with OR so bm25 ranks facts that share more words higher. Common
+/// function words are left out when the text has other words, so "the" does not match every fact.
 /// </summary>
 internal static class FtsQuery
 {
@@ -15,11 +17,15 @@ internal static class FtsQuery
     /// <summary>The MATCH expression, or null when the text has no words to search for.</summary>
     public static string? Build(string text)
     {
+        var words = Words(text).Select(word => word.ToLowerInvariant()).ToList();
+        if (words.Any(word => !IsStopWord(word)))
+        {
+            words.RemoveAll(IsStopWord);
+        }
         var terms = new List<string>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var word in Words(text))
+        foreach (var term in words)
         {
-            var term = word.ToLowerInvariant();
             if (seen.Add(term))
             {
                 // A prefix query ("term"*) also finds plurals and longer forms of words of 3+ letters.
@@ -32,6 +38,16 @@ internal static class FtsQuery
         }
         return terms.Count == 0 ? null : string.Join(" OR ", terms);
     }
+
+    private static readonly FrozenSet<string> StopWords = FrozenSet.ToFrozenSet(
+    [
+        "a", "an", "and", "are", "as", "at", "be", "but", "by", "can", "did", "do", "does", "for", "from", "had", "has",
+        "have", "he", "her", "his", "how", "i", "if", "in", "is", "it", "its", "me", "my", "no", "not", "of", "on", "or",
+        "our", "she", "so", "that", "the", "their", "them", "then", "there", "they", "this", "to", "was", "we", "were",
+        "what", "when", "where", "which", "who", "why", "will", "with", "would", "you", "your",
+    ], StringComparer.Ordinal);
+
+    private static bool IsStopWord(string word) => StopWords.Contains(word) || (word.Length == 1 && !char.IsDigit(word[0]));
 
     /// <summary>Runs of letters and digits, as the unicode61 tokenizer sees words.</summary>
     private static IEnumerable<string> Words(string text)
