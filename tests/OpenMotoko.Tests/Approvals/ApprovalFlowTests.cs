@@ -1,7 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using OpenMotoko.Agent;
+using OpenMotoko.Approvals;
 using OpenMotoko.Tests.Skills;
 using static OpenMotoko.Tests.Skills.SkillTestKit;
 
@@ -161,5 +163,29 @@ public sealed class ApprovalFlowTests
         Assert.DoesNotContain(TestApp.Password, shown, StringComparison.Ordinal);
         Assert.DoesNotContain("whatever", shown, StringComparison.Ordinal);
         Assert.Contains("[redacted]", shown, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Another_surface_hears_of_the_approval_and_can_answer_it()
+    {
+        var (app, client) = await StartAskingAsync();
+        await using var appScope = app;
+        using var clientScope = client;
+        var broker = app.Services.GetRequiredService<ApprovalBroker>();
+        var asked = new TaskCompletionSource<Approval>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var settled = new TaskCompletionSource<ApprovalStatus>(TaskCreationOptions.RunContinuationsAsynchronously);
+        broker.Requested += approval => asked.TrySetResult(approval);
+        broker.Settled += approval => settled.TrySetResult(approval.Status);
+
+        var decision = AskAsync(app, new CapturedRunEvents(), """{"fact":"x"}""");
+        var approval = await asked.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal("remember", approval.Request.Tool);
+        Assert.Equal("conv-7", approval.Request.ConversationId);
+        Assert.Equal(ApprovalDecision.Decided, broker.Decide(approval.Id, approve: true));
+        Assert.True((await decision.WaitAsync(TimeSpan.FromSeconds(10))).Allowed);
+        Assert.Equal(ApprovalStatus.Approved, await settled.Task.WaitAsync(TimeSpan.FromSeconds(10)));
+        using var late = await client.PostAsJsonAsync($"/api/approvals/{approval.Id}", new { approve = false });
+        Assert.Equal(HttpStatusCode.Conflict, late.StatusCode);
     }
 }

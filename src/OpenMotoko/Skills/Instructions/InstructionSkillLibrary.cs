@@ -53,6 +53,10 @@ internal sealed partial class InstructionSkillLibrary(DaemonOptions options)
         string text;
         try
         {
+            if (new DirectoryInfo(Path.Combine(Root, id)).LinkTarget is not null)
+            {
+                return Broken(id, "The skill folder is a symbolic link; skills must be plain folders.");
+            }
             var file = new FileInfo(path);
             if (!file.Exists)
             {

@@ -99,13 +99,16 @@ public sealed class InstructionSkillTests
         InstallInstructionSkill(app, "huge", "---\nname: huge\ndescription: big\n---\n" + new string('x', 300 * 1024));
         Directory.CreateDirectory(Path.Combine(app.DataDir, "skills", "empty-folder"));
         Directory.CreateDirectory(Path.Combine(app.DataDir, "skills", "memory")); // cannot shadow a built-in
+        Directory.CreateSymbolicLink(Path.Combine(app.DataDir, "skills", "linked-folder"), Path.Combine(app.DataDir, "skills", "haiku"));
+        Directory.CreateDirectory(Path.Combine(app.DataDir, "skills", "linked-file"));
+        File.CreateSymbolicLink(Path.Combine(app.DataDir, "skills", "linked-file", "SKILL.md"), Path.Combine(app.DataDir, "skills", "haiku", "SKILL.md"));
 
         using var response = await client.GetAsync("/api/skills");
         response.EnsureSuccessStatusCode();
         using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         var skills = document.RootElement.EnumerateArray().ToDictionary(s => s.GetProperty("id").GetString()!, s => s.Clone());
 
-        foreach (var broken in new[] { "no-front-matter", "no-name", "huge", "empty-folder" })
+        foreach (var broken in new[] { "no-front-matter", "no-name", "huge", "empty-folder", "linked-folder", "linked-file" })
         {
             Assert.False(string.IsNullOrEmpty(skills[broken].GetProperty("error").GetString()), broken);
             using var toggle = await client.PostAsync($"/api/skills/{broken}/toggle", null);
