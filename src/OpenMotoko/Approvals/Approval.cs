@@ -13,7 +13,7 @@ internal enum ApprovalStatus { Pending, Approved, Denied, Expired, Cancelled }
 
 internal enum ApprovalDecision { Decided, NotFound, AlreadyDecided }
 
-/// <summary>One approval, pending or recently decided. Arguments are stored redacted.</summary>
+/// <summary>One approval, pending or recently decided. Show <see cref="Arguments"/> (redacted), never <c>Request.Arguments</c>.</summary>
 internal sealed class Approval(string id, ApprovalRequest request, JsonNode? arguments, long createdAt, long expiresAt)
 {
     private readonly Lock _gate = new();
