@@ -1,0 +1,161 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using OpenMotoko.Activity;
+using OpenMotoko.Agent;
+using OpenMotoko.Settings;
+
+namespace OpenMotoko.Approvals;
+
+/// <summary>
+/// The one place a run waits for the owner's yes or no. The run's own event stream announces the
+/// approval; <see cref="Requested"/> lets any other surface (a chat channel) ask too, and whichever
+/// answers first through <see cref="DecideAsync"/> wins. Unanswered approvals expire as refused.
+/// </summary>
+internal sealed class ApprovalBroker(
+    TimeProvider time, SettingsStore settings, SecretRedactor redactor, IEnumerable<IActivitySink> activity, ILogger<ApprovalBroker> logger)
+{
+    private static readonly TimeSpan KeepDecided = TimeSpan.FromMinutes(10); // so a second answer gets 409, not 404
+    private readonly ConcurrentDictionary<string, Approval> _approvals = new(StringComparer.Ordinal);
+
+    /// <summary>Raised when an approval is created, after the run's own stream announced it.</summary>
+    public event Action<Approval>? Requested;
+
+    /// <summary>Raised when an approval is settled (approved, denied, expired or cancelled).</summary>
+    public event Action<Approval>? Settled;
+
+    public IReadOnlyList<ApprovalView> Pending()
+    {
+        var now = Now();
+        return [.. _approvals.Values
+            .Where(a => a.Status == ApprovalStatus.Pending && a.ExpiresAt > now)
+            .OrderBy(a => a.CreatedAt).ThenBy(a => a.Id, StringComparer.Ordinal)
+            .Select(a => a.ToView())];
+    }
+
+    /// <summary>Waits for the owner's decision. Throws <see cref="OperationCanceledException"/> when the run is cancelled.</summary>
+    public async Task<ApprovalOutcome> RequestAsync(ApprovalRequest request, IAgentRunEvents events, CancellationToken cancellationToken)
+    {
+        Prune();
+        var timeout = TimeSpan.FromSeconds(settings.GetInt32(SettingsCatalog.ApprovalTimeoutSeconds));
+        var now = time.GetUtcNow();
+        var approval = new Approval(NewId(), request, redactor.Redact(request.Arguments),
+            now.ToUnixTimeMilliseconds(), (now + timeout).ToUnixTimeMilliseconds());
+        _approvals[approval.Id] = approval;
+        var status = ApprovalStatus.Cancelled;
+        try
+        {
+            await using var timer = time.CreateTimer(_ => Settle(approval, ApprovalStatus.Expired), null, timeout, Timeout.InfiniteTimeSpan);
+            await using var registration = cancellationToken.Register(() => Settle(approval, ApprovalStatus.Cancelled));
+            ApprovalsLog.Requested(logger, approval.Id, request.Tool, request.SkillId, request.ConversationId);
+            await PublishAsync("approval:requested", approval, new JsonObject { ["expiresAt"] = approval.ExpiresAt }, cancellationToken);
+            await events.EmitAsync("approval.required", new JsonObject
+            {
+                ["approvalId"] = approval.Id,
+                ["tool"] = request.Tool,
+                ["arguments"] = approval.Arguments?.DeepClone(),
+                ["expiresAt"] = approval.ExpiresAt,
+            }, cancellationToken);
+            Raise(Requested, approval);
+            status = await approval.Completion.WaitAsync(cancellationToken);
+        }
+        finally
+        {
+            Settle(approval, ApprovalStatus.Cancelled); // no-op unless we left before a decision
+            status = approval.Status;
+            if (status is ApprovalStatus.Expired or ApprovalStatus.Cancelled)
+            {
+                _approvals.TryRemove(approval.Id, out _);
+            }
+            ApprovalsLog.Settled(logger, approval.Id, status.ToString());
+            await PublishAsync("approval:decided", approval, new JsonObject
+            {
+                ["approved"] = status == ApprovalStatus.Approved,
+                ["outcome"] = status.ToString().ToLowerInvariant(),
+            }, CancellationToken.None);
+        }
+        return status switch
+        {
+            ApprovalStatus.Approved => new ApprovalOutcome(true, "approved by the owner"),
+            ApprovalStatus.Denied => new ApprovalOutcome(false, "The owner denied this tool call."),
+            ApprovalStatus.Expired => new ApprovalOutcome(false, "approval expired"),
+            _ => throw new OperationCanceledException(cancellationToken),
+        };
+    }
+
+    /// <summary>The owner's answer, from whichever surface asked.</summary>
+    public ApprovalDecision Decide(string id, bool approve)
+    {
+        if (!_approvals.TryGetValue(id, out var approval))
+        {
+            return ApprovalDecision.NotFound;
+        }
+        if (approval.Status == ApprovalStatus.Pending && approval.ExpiresAt <= Now())
+        {
+            Settle(approval, ApprovalStatus.Expired);
+        }
+        if (Settle(approval, approve ? ApprovalStatus.Approved : ApprovalStatus.Denied))
+        {
+            return ApprovalDecision.Decided;
+        }
+        return approval.Status is ApprovalStatus.Approved or ApprovalStatus.Denied ? ApprovalDecision.AlreadyDecided : ApprovalDecision.NotFound;
+    }
+
+    private bool Settle(Approval approval, ApprovalStatus status)
+    {
+        if (!approval.TrySettle(status, Now()))
+        {
+            return false;
+        }
+        Raise(Settled, approval);
+        return true;
+    }
+
+    private void Raise(Action<Approval>? handlers, Approval approval)
+    {
+        if (handlers is null)
+        {
+            return;
+        }
+        foreach (var handler in handlers.GetInvocationList().Cast<Action<Approval>>())
+        {
+            try
+            {
+                handler(approval);
+            }
+            catch (Exception ex)
+            {
+                ApprovalsLog.ListenerFailed(logger, approval.Id, ex);
+            }
+        }
+    }
+
+    private async Task PublishAsync(string type, Approval approval, JsonObject extra, CancellationToken cancellationToken)
+    {
+        foreach (var sink in activity)
+        {
+            var data = new JsonObject { ["approvalId"] = approval.Id, ["tool"] = approval.Request.Tool, ["runId"] = approval.Request.RunId };
+            foreach (var (key, value) in extra)
+            {
+                data[key] = value?.DeepClone();
+            }
+            await sink.PublishAsync(new ActivityEntry(type, approval.Request.ConversationId, null, approval.Request.SkillId, data), cancellationToken);
+        }
+    }
+
+    private void Prune()
+    {
+        var cutoff = Now() - (long)KeepDecided.TotalMilliseconds;
+        foreach (var (id, approval) in _approvals)
+        {
+            if (approval.Status != ApprovalStatus.Pending && approval.DecidedAt < cutoff)
+            {
+                _approvals.TryRemove(id, out _);
+            }
+        }
+    }
+
+    private long Now() => time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    private static string NewId() => "apr_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
+}

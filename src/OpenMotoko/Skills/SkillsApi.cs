@@ -1,0 +1,28 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using OpenMotoko.Hosting;
+
+namespace OpenMotoko.Skills;
+
+internal static class SkillsApi
+{
+    public static RouteGroupBuilder MapSkills(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/skills");
+        group.MapGet("/", (SkillCatalog catalog) => TypedResults.Ok(catalog.List()));
+        group.MapPost("/{id}/toggle", Toggle);
+        return group;
+    }
+
+    private static async Task<Results<Ok<SkillToggleResponse>, JsonHttpResult<ApiError>>> Toggle(
+        string id, SkillCatalog catalog, SkillStateStore state, ILogger<SkillCatalog> logger, CancellationToken cancellationToken)
+    {
+        if (catalog.Find(id) is not { } skill)
+        {
+            return ApiErrors.NotFound($"No skill '{id}'. GET /api/skills lists the skills.");
+        }
+        var enabled = !skill.Enabled;
+        await state.SetAsync(skill.Id, enabled, cancellationToken);
+        SkillsLog.Toggled(logger, skill.Id, enabled);
+        return TypedResults.Ok(new SkillToggleResponse(skill.Id, enabled));
+    }
+}
