@@ -1,0 +1,14 @@
+using OpenMotoko.Providers.Anthropic;
+
+namespace OpenMotoko.Providers;
+
+/// <summary>Registers the Anthropic, Google Gemini and Ollama providers, each with its own resilient HttpClient.</summary>
+internal static class ProviderServicesA
+{
+    public static IServiceCollection AddAnthropicGoogleOllama(this IServiceCollection services)
+    {
+        services.AddProviderHttpClient(AnthropicProvider.ProviderId);
+        services.AddSingleton<ILlmProvider, AnthropicProvider>();
+        return services;
+    }
+}
