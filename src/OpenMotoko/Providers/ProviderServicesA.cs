@@ -1,4 +1,5 @@
 using OpenMotoko.Providers.Anthropic;
+using OpenMotoko.Providers.Google;
 
 namespace OpenMotoko.Providers;
 
@@ -9,6 +10,8 @@ internal static class ProviderServicesA
     {
         services.AddProviderHttpClient(AnthropicProvider.ProviderId);
         services.AddSingleton<ILlmProvider, AnthropicProvider>();
+        services.AddProviderHttpClient(GeminiProvider.ProviderId);
+        services.AddSingleton<ILlmProvider, GeminiProvider>();
         return services;
     }
 }
