@@ -1,5 +1,6 @@
 using OpenMotoko.Providers.Anthropic;
 using OpenMotoko.Providers.Google;
+using OpenMotoko.Providers.Ollama;
 
 namespace OpenMotoko.Providers;
 
@@ -12,6 +13,8 @@ internal static class ProviderServicesA
         services.AddSingleton<ILlmProvider, AnthropicProvider>();
         services.AddProviderHttpClient(GeminiProvider.ProviderId);
         services.AddSingleton<ILlmProvider, GeminiProvider>();
+        services.AddProviderHttpClient(OllamaProvider.ProviderId);
+        services.AddSingleton<ILlmProvider, OllamaProvider>();
         return services;
     }
 }
