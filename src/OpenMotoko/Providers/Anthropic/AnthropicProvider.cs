@@ -13,6 +13,16 @@ internal sealed class AnthropicProvider(IHttpClientFactory httpClients, Settings
     private const string ApiVersion = "2023-06-01";
     private static readonly MediaTypeHeaderValue Json = new("application/json");
 
+    /// <summary>Pricing prefixes that are not themselves model ids, and the alias the API accepts for each.</summary>
+    private static readonly Dictionary<string, string> CallableIds = new(StringComparer.Ordinal)
+    {
+        ["claude-opus-4"] = "claude-opus-4-0",
+        ["claude-sonnet-4"] = "claude-sonnet-4-0",
+        ["claude-3-7-sonnet"] = "claude-3-7-sonnet-latest",
+        ["claude-3-5-haiku"] = "claude-3-5-haiku-latest",
+        ["claude-3-haiku"] = "claude-3-haiku-20240307",
+    };
+
     public string Id => ProviderId;
     public string Name => "Anthropic";
     public bool IsConfigured => !string.IsNullOrWhiteSpace(ApiKey);
@@ -51,7 +61,7 @@ internal sealed class AnthropicProvider(IHttpClientFactory httpClients, Settings
         Task.FromResult<IReadOnlyList<ModelInfo>>(
         [
             .. PricingTable.All.Where(p => p.Provider == ProviderId).Select(p =>
-                new ModelInfo(p.ModelPrefix, p.Name, p.ContextWindow, p.SupportsTools, p.InputPerMTok, p.OutputPerMTok)),
+                new ModelInfo(CallableIds.GetValueOrDefault(p.ModelPrefix, p.ModelPrefix), p.Name, p.ContextWindow, p.SupportsTools, p.InputPerMTok, p.OutputPerMTok)),
         ]);
 
     /// <summary>{"type":"error","error":{"type":"...","message":"..."}}</summary>

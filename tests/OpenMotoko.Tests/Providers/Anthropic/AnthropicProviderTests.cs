@@ -242,6 +242,7 @@ public sealed class AnthropicProviderTests : IAsyncLifetime
 
         Assert.True(_provider.IsConfigured);
         Assert.Contains(new ModelInfo("claude-sonnet-4-5", "Claude Sonnet 4.5", 200_000, true, 3m, 15m), models);
+        Assert.Contains(models, m => m.Id == "claude-3-haiku-20240307"); // a pricing prefix mapped to an id the API accepts
         Assert.DoesNotContain(models, m => m.Id.StartsWith("gpt", StringComparison.Ordinal));
     }
 }
