@@ -6,6 +6,7 @@ namespace OpenMotoko.Providers.Google;
 /// <summary>Turns a provider-neutral <see cref="ChatRequest"/> into a generateContent body.</summary>
 internal static class GeminiHistory
 {
+    private const string ForeignCallSignature = "skip_thought_signature_validator";
     private static readonly JsonElement EmptyObject = JsonDocument.Parse("{}").RootElement.Clone();
 
     public static GeminiRequest ToRequest(ChatRequest request)
@@ -23,6 +24,7 @@ internal static class GeminiHistory
                     parts = TextParts(message.Text);
                     lastCalls = message.ToolCalls ?? [];
                     parts.AddRange(lastCalls.Select(CallPart));
+                    MarkForeignCalls(parts);
                     break;
                 case ChatRole.Tool:
                     role = "user";
@@ -61,6 +63,20 @@ internal static class GeminiHistory
     private static GeminiPart CallPart(ToolCall call) => new(
         FunctionCall: new GeminiFunctionCall(call.Name, call.Arguments.ValueKind == JsonValueKind.Object ? call.Arguments : EmptyObject),
         ThoughtSignature: GeminiToolIds.SignatureOf(call.Id));
+
+    /// <summary>
+    /// Gemini 3 refuses a replayed turn whose function calls carry no thought signature (calls made by
+    /// another provider, e.g. after a fallback). Google documents this value for such calls; it goes on
+    /// the first call, where Gemini itself puts the signature.
+    /// </summary>
+    private static void MarkForeignCalls(List<GeminiPart> parts)
+    {
+        var first = parts.FindIndex(p => p.FunctionCall is not null);
+        if (first >= 0 && !parts.Exists(p => p.ThoughtSignature is not null))
+        {
+            parts[first] = parts[first] with { ThoughtSignature = ForeignCallSignature };
+        }
+    }
 
     /// <summary>Gemini matches responses to calls by name and position: answer in the order the calls were made.</summary>
     private static IEnumerable<ToolResult> ResultsInCallOrder(IReadOnlyList<ToolResult> results, IReadOnlyList<ToolCall> calls) =>

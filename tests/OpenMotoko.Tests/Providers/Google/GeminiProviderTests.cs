@@ -146,6 +146,28 @@ public sealed class GeminiProviderTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Calls_made_by_another_provider_are_replayed_with_the_documented_bypass_signature()
+    {
+        _fake.EnqueueSse((null, Chunk("""[{"text":"ok"}]""", "STOP", """{"promptTokenCount":1,"candidatesTokenCount":1}""")));
+        var calls = new List<ToolCall> { new("toolu_01A", "get_weather", Json("""{"city":"Rome"}""")), new("toolu_01B", "get_weather", Json("""{"city":"Oslo"}""")) };
+        var request = Ask("gemini-3-pro-preview", "Rome and Oslo?", WeatherTool);
+
+        await CollectAsync(_provider, request with
+        {
+            Messages =
+            [
+                .. request.Messages,
+                new ChatMessage(ChatRole.Assistant, null, calls),
+                new ChatMessage(ChatRole.Tool, null, ToolResults: [new("toolu_01A", "get_weather", "25C", false), new("toolu_01B", "get_weather", "2C", false)]),
+            ],
+        });
+
+        var parts = Json(_fake.Requests[0].Body).GetProperty("contents")[1].GetProperty("parts");
+        Assert.Equal("skip_thought_signature_validator", parts[0].GetProperty("thoughtSignature").GetString());
+        Assert.False(parts[1].TryGetProperty("thoughtSignature", out _));
+    }
+
+    [Fact]
     public async Task An_error_response_surfaces_status_and_message_without_the_key()
     {
         _fake.EnqueueJson(400, $$$"""{"error":{"code":400,"message":"API key not valid: {{{Key}}}","status":"INVALID_ARGUMENT"}}""");
