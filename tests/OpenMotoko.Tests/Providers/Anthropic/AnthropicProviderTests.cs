@@ -212,27 +212,25 @@ public sealed class AnthropicProviderTests : IAsyncLifetime
         Assert.All(_fake.Requests, r => Assert.Equal(_fake.Requests[0].Body, r.Body));
     }
 
+    private const string StartEvent = "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"usage\":{\"input_tokens\":5,\"output_tokens\":1}}}\n\n";
+
     [Fact]
     public async Task A_stream_that_goes_silent_fails_after_the_idle_timeout()
     {
-        _fake.Enqueue(async context =>
-        {
-            context.Response.ContentType = "text/event-stream";
-            await WireFakeServer.WriteSseAsync(context, "message_start", """{"type":"message_start","message":{"usage":{"input_tokens":5,"output_tokens":1}}}""");
-            await Task.Delay(Timeout.Infinite, context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
-        });
+        _fake.Enqueue(WireStreamChecks.SendThenStall("text/event-stream", StartEvent));
 
-        var error = await Assert.ThrowsAsync<LlmException>(async () =>
-        {
-            await foreach (var item in _provider.StreamAsync(Ask("claude-sonnet-4-5", "hi"), CancellationToken.None))
-            {
-                if (item is UsageReport)
-                {
-                    _app.Time.Advance(ProviderHttp.StreamIdleTimeout);
-                }
-            }
-        });
+        var error = await WireStreamChecks.IdleFailureAsync(_app, _provider, Ask("claude-sonnet-4-5", "hi"));
+
+        Assert.Equal("anthropic", error.Provider);
         Assert.Contains("sent nothing for 120 seconds", error.Message);
+    }
+
+    [Fact]
+    public async Task A_caller_cancel_mid_stream_stays_a_cancellation()
+    {
+        _fake.Enqueue(WireStreamChecks.SendThenStall("text/event-stream", StartEvent));
+
+        await WireStreamChecks.CallerCancelAsync(_provider, Ask("claude-sonnet-4-5", "hi"));
     }
 
     [Fact]
