@@ -6,6 +6,7 @@ using Microsoft.Extensions.Primitives;
 using OpenMotoko.Approvals;
 using OpenMotoko.Auth;
 using OpenMotoko.Health;
+using OpenMotoko.Providers;
 using OpenMotoko.Settings;
 using OpenMotoko.Skills;
 using OpenMotoko.Storage;
@@ -67,6 +68,7 @@ internal static class DaemonHost
         services.AddSingleton<LoginGuard>();
         services.AddSingleton<RequestRateLimiter>();
         services.AddSkills();
+        services.AddAnthropicGoogleOllama();
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.ConfigureHttpJsonOptions(json =>
         {
