@@ -5,7 +5,9 @@ using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Primitives;
 using OpenMotoko.Auth;
 using OpenMotoko.Health;
+using OpenMotoko.Registry;
 using OpenMotoko.Settings;
+using OpenMotoko.Skills.Web;
 using OpenMotoko.Storage;
 
 namespace OpenMotoko.Hosting;
@@ -64,6 +66,8 @@ internal static class DaemonHost
         services.AddSingleton<SessionStore>();
         services.AddSingleton<LoginGuard>();
         services.AddSingleton<RequestRateLimiter>();
+        services.AddWebSkill();
+        services.AddRegistry();
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.ConfigureHttpJsonOptions(json =>
         {
@@ -72,6 +76,7 @@ internal static class DaemonHost
             chain.Insert(0, HealthJsonContext.Default);
             chain.Insert(0, AuthJsonContext.Default);
             chain.Insert(0, SettingsJsonContext.Default);
+            chain.Insert(0, RegistryJsonContext.Default);
         });
         var corsOrigins = options.CorsOrigins;
         if (corsOrigins.Length > 0)
@@ -100,6 +105,7 @@ internal static class DaemonHost
         app.MapHealth();
         app.MapAuth();
         app.MapSettings();
+        app.MapRegistry();
 
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("OpenMotoko");
         if (migrations > 0)
