@@ -19,7 +19,7 @@ internal sealed class GuardedFetcher : IDisposable
 {
     public const int MaxRedirects = 5;
     public static readonly TimeSpan TotalTimeout = TimeSpan.FromSeconds(20);
-    private static readonly HttpRequestOptionsKey<IPAddress> PinnedAddress = new("openmotoko.pinnedAddress");
+    private static readonly HttpRequestOptionsKey<IPAddress[]> PinnedAddresses = new("openmotoko.pinnedAddress");
 
     private readonly HttpClient _client;
     private readonly SettingsStore _settings;
@@ -52,9 +52,9 @@ internal sealed class GuardedFetcher : IDisposable
         {
             for (var hop = 0; ; hop++)
             {
-                var address = await VetAsync(url, policy, linked.Token);
+                var addresses = await VetAsync(url, policy, linked.Token);
                 using var request = new HttpRequestMessage(HttpMethod.Get, url);
-                request.Options.Set(PinnedAddress, address);
+                request.Options.Set(PinnedAddresses, addresses);
                 using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token);
                 if (IsRedirect(response.StatusCode) && response.Headers.Location is { } location)
                 {
@@ -80,8 +80,8 @@ internal sealed class GuardedFetcher : IDisposable
         }
     }
 
-    /// <summary>Checks the scheme and resolves the host once; returns the one address the connection will use.</summary>
-    private static async Task<IPAddress> VetAsync(Uri url, AddressPolicy policy, CancellationToken cancellationToken)
+    /// <summary>Checks the scheme and resolves the host once; returns the vetted addresses the connection may use.</summary>
+    private static async Task<IPAddress[]> VetAsync(Uri url, AddressPolicy policy, CancellationToken cancellationToken)
     {
         if (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps)
         {
@@ -114,25 +114,33 @@ internal sealed class GuardedFetcher : IDisposable
                 $"Refused to fetch {url.GetLeftPart(UriPartial.Authority)}: it resolves to {refused}, a loopback, private, link-local or otherwise " +
                 $"non-public address. The owner can allow it with the setting {SettingsCatalog.WebAllowHosts}.");
         }
-        return AddressPolicy.Normalize(addresses[0]);
+        return [.. addresses.Select(AddressPolicy.Normalize)];
     }
 
+    /// <summary>Connects to the addresses vetted for this request, in order; never resolves the name again.</summary>
     private static async ValueTask<Stream> ConnectPinnedAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
     {
-        if (!context.InitialRequestMessage.Options.TryGetValue(PinnedAddress, out var address))
+        if (!context.InitialRequestMessage.Options.TryGetValue(PinnedAddresses, out var addresses) || addresses.Length == 0)
         {
             throw new HttpRequestException("Refused an unvetted connection.");
         }
-        var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        try
+        for (var i = 0; ; i++)
         {
-            await socket.ConnectAsync(new IPEndPoint(address, context.DnsEndPoint.Port), cancellationToken);
-            return new NetworkStream(socket, ownsSocket: true);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
+            var socket = new Socket(addresses[i].AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                await socket.ConnectAsync(new IPEndPoint(addresses[i], context.DnsEndPoint.Port), cancellationToken);
+                return new NetworkStream(socket, ownsSocket: true);
+            }
+            catch (SocketException) when (i < addresses.Length - 1)
+            {
+                socket.Dispose(); // try the next vetted address
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
         }
     }
 
