@@ -29,6 +29,20 @@ public sealed class RegistrySearchTests
         Assert.False(page.RootElement.GetProperty("stale").GetBoolean());
     }
 
+    [Fact]
+    public async Task Index_entries_that_break_the_protocol_are_skipped()
+    {
+        await using var registry = await FakeRegistry.StartAsync();
+        var package = Packages.TarGz(Packages.File("SKILL.md", Packages.SkillMd));
+        registry.AddPackage("no-hash", "no-hash.tar.gz", package, sha256: "not-hex");
+        registry.AddPackage("Bad_Id", "bad-id.tar.gz", package);
+        registry.AddPackage("fine-one", "fine.tar.gz", package);
+        await using var app = await registry.StartAppAsync();
+        using var client = await app.LoginClientAsync();
+
+        Assert.Equal(["weather-brief", "git-helper", "fine-one"], await Ids(client, "/api/registry/entries"));
+    }
+
     [Theory]
     [InlineData("/api/registry/search?limit=0", "limit")]
     [InlineData("/api/registry/search?limit=101", "limit")]
