@@ -22,7 +22,15 @@ internal sealed class RegistryClient(IHttpClientFactory httpClients, SettingsSto
     public async Task<List<RegistryEntry>> FetchIndexAsync(Uri baseUrl, Action<string, string> skipped, CancellationToken cancellationToken)
     {
         var indexUrl = IndexUrl(baseUrl);
-        var bytes = await GetBytesAsync(indexUrl, MaxIndexBytes, cancellationToken);
+        byte[] bytes;
+        try
+        {
+            bytes = await GetBytesAsync(indexUrl, MaxIndexBytes, cancellationToken);
+        }
+        catch (RegistryException ex) when (ex.Code == RegistryException.PackageRejected)
+        {
+            throw RegistryException.Upstream(ex.Message); // an oversized index is the registry's fault, not a package's
+        }
         IndexDocument? document;
         try
         {

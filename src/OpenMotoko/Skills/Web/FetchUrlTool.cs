@@ -105,7 +105,8 @@ internal sealed class FetchUrlTool(GuardedFetcher fetcher) : IAgentTool
 
     private static bool IsHtml(string? mediaType, string body) =>
         mediaType is "text/html" or "application/xhtml+xml" ||
-        (mediaType is null && body.TrimStart().StartsWith("<!doctype html", StringComparison.OrdinalIgnoreCase));
+        (mediaType is null && (body.TrimStart().StartsWith("<!doctype html", StringComparison.OrdinalIgnoreCase) ||
+                               body.TrimStart().StartsWith("<html", StringComparison.OrdinalIgnoreCase)));
 
     private static string Decode(FetchedPage page)
     {

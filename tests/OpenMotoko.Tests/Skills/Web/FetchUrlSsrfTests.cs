@@ -70,6 +70,20 @@ public sealed class FetchUrlSsrfTests
     }
 
     [Fact]
+    public async Task A_redirect_to_another_scheme_is_refused()
+    {
+        await using var site = await FakeHttpServer.StartAsync(web => web.MapGet("/go", () => Results.Redirect("file:///etc/passwd")));
+        await using var app = await TestApp.StartAsync();
+        await WebTools.AllowAsync(app, "127.0.0.1");
+
+        var outcome = await WebTools.CallAsync(app, "fetch_url", $$"""{"url": "{{site.BaseAddress}}go"}""");
+
+        Assert.True(outcome.IsError);
+        Assert.Contains("Only http and https", outcome.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("root:", outcome.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Redirect_chains_are_limited()
     {
         await using var site = await FakeHttpServer.StartAsync(web =>
