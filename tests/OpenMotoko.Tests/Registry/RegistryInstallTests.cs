@@ -31,11 +31,13 @@ public sealed class RegistryInstallTests
         Assert.Equal("Prefer metric units unless the owner asked otherwise.\n", await File.ReadAllTextAsync(Path.Combine(folder, "notes", "units.md")));
         Assert.Empty(Staging(app));
 
-        using var detail = await RegistrySearchTests.GetJson(client, "/api/registry/weather-brief");
+        await app.RestartAsync();
+        using var restarted = await app.LoginClientAsync();
+        using var detail = await RegistrySearchTests.GetJson(restarted, "/api/registry/weather-brief");
         Assert.True(detail.RootElement.GetProperty("installed").GetBoolean());
         Assert.Equal("1.0.0", detail.RootElement.GetProperty("installedVersion").GetString());
 
-        using var again = await client.PostAsJsonAsync("/api/registry/install", new { id = "weather-brief" });
+        using var again = await restarted.PostAsJsonAsync("/api/registry/install", new { id = "weather-brief" });
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
         Assert.Contains("\"CONFLICT\"", await again.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
