@@ -7,7 +7,9 @@ using OpenMotoko.Approvals;
 using OpenMotoko.Auth;
 using OpenMotoko.Health;
 using OpenMotoko.Providers;
+using OpenMotoko.Registry;
 using OpenMotoko.Settings;
+using OpenMotoko.Skills.Web;
 using OpenMotoko.Skills;
 using OpenMotoko.Storage;
 
@@ -69,6 +71,8 @@ internal static class DaemonHost
         services.AddSingleton<RequestRateLimiter>();
         services.AddSkills();
         services.AddAnthropicGoogleOllama();
+        services.AddWebSkill();
+        services.AddRegistry();
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.ConfigureHttpJsonOptions(json =>
         {
@@ -79,6 +83,7 @@ internal static class DaemonHost
             chain.Insert(0, SettingsJsonContext.Default);
             chain.Insert(0, SkillsJsonContext.Default);
             chain.Insert(0, ApprovalsJsonContext.Default);
+            chain.Insert(0, RegistryJsonContext.Default);
         });
         var corsOrigins = options.CorsOrigins;
         if (corsOrigins.Length > 0)
@@ -109,6 +114,7 @@ internal static class DaemonHost
         app.MapSettings();
         app.MapSkills();
         app.MapApprovals();
+        app.MapRegistry();
 
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("OpenMotoko");
         if (migrations > 0)
