@@ -81,16 +81,21 @@ internal static class DaemonHost
         }
 
         var app = builder.Build();
-        app.UseMiddleware<ErrorEnvelopeMiddleware>();
+        // Set as the response starts, so answers written after Response.Clear() (errors) keep them.
         app.Use(static (context, next) =>
         {
-            var headers = context.Response.Headers;
-            headers.XContentTypeOptions = NoSniff;
-            headers["Referrer-Policy"] = NoReferrer;
-            headers.XFrameOptions = DenyFrames;
-            headers.ContentSecurityPolicy = ApiPolicy;
+            context.Response.OnStarting(static state =>
+            {
+                var headers = ((HttpResponse)state).Headers;
+                headers.XContentTypeOptions = NoSniff;
+                headers["Referrer-Policy"] = NoReferrer;
+                headers.XFrameOptions = DenyFrames;
+                headers.ContentSecurityPolicy = ApiPolicy;
+                return Task.CompletedTask;
+            }, context.Response);
             return next(context);
         });
+        app.UseMiddleware<ErrorEnvelopeMiddleware>();
         if (corsOrigins.Length > 0)
         {
             app.UseCors();

@@ -65,6 +65,11 @@ internal sealed class SettingsStore
             errors.Add(new ErrorDetail("body", "$", "must be a JSON object of setting keys and values"));
             return errors;
         }
+        if (JsonText.Check(body) is { } unreadable)
+        {
+            errors.Add(unreadable);
+            return errors;
+        }
         foreach (var property in body.EnumerateObject())
         {
             if (!SettingsCatalog.ByKey.TryGetValue(property.Name, out var definition))
