@@ -26,6 +26,10 @@ internal static class DaemonHost
         var migrations = Migrator.Migrate(database);
         var settings = new SettingsStore(database, options.Environment, time);
         var password = new OwnerPassword(database, options.Environment, time);
+        if (settings.IgnoredEnvironment.FirstOrDefault(m => m.StartsWith("OPENMOTOKO_", StringComparison.Ordinal)) is { } badVariable)
+        {
+            throw new StartupException(badVariable); // our own variables must not be silently dropped (e.g. a host or port)
+        }
 
         var host = options.Host ?? settings.GetString(SettingsCatalog.AppHost)!;
         var port = options.Port ?? settings.GetInt32(SettingsCatalog.AppPort);
@@ -107,6 +111,10 @@ internal static class DaemonHost
         app.MapSettings();
 
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("OpenMotoko");
+        foreach (var ignored in settings.IgnoredEnvironment)
+        {
+            HostingLog.IgnoredEnvironment(logger, ignored);
+        }
         if (migrations > 0)
         {
             HostingLog.Migrated(logger, database.Path, migrations, Migrator.LatestVersion);

@@ -26,16 +26,28 @@ internal sealed class SettingsStore
         _database = database;
         _time = time;
         var fromEnvironment = ImmutableDictionary.CreateBuilder<string, JsonElement>(StringComparer.Ordinal);
+        var ignored = new List<string>();
         foreach (var definition in SettingsCatalog.All)
         {
-            if (definition.EnvVar is { } name && environment.Get(name) is { } text && definition.FromEnvironment(text) is { } value)
+            if (definition.EnvVar is { } name && environment.Get(name) is { } text)
             {
-                fromEnvironment[definition.Key] = value;
+                if (definition.FromEnvironment(text) is { } value)
+                {
+                    fromEnvironment[definition.Key] = value;
+                }
+                else
+                {
+                    ignored.Add($"{name} is set but ignored: {definition.Key} {definition.Check(SettingDefinition.Parse("null"))}.");
+                }
             }
         }
         _fromEnvironment = fromEnvironment.ToImmutable();
+        IgnoredEnvironment = ignored;
         _stored = Load();
     }
+
+    /// <summary>Env vars that were set but do not fit their setting, so they were ignored; each says why.</summary>
+    public IReadOnlyList<string> IgnoredEnvironment { get; }
 
     /// <summary>Raised after a write, with the keys that changed.</summary>
     public event Action<IReadOnlyCollection<string>>? Changed;
@@ -88,7 +100,7 @@ internal sealed class SettingsStore
     public async Task ApplyAsync(JsonElement body, CancellationToken cancellationToken = default)
     {
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
-        var changes = body.EnumerateObject().Select(p => (p.Name, Value: p.Value.Clone())).ToList();
+        var changes = body.EnumerateObject().Where(p => !IsMaskedEcho(p)).Select(p => (p.Name, Value: p.Value.Clone())).ToList();
         await using (var connection = await _database.OpenAsync(cancellationToken))
         await using (var transaction = connection.BeginTransaction())
         {
@@ -126,6 +138,11 @@ internal sealed class SettingsStore
         _stored = stored.ToImmutable();
         Changed?.Invoke(changes.Select(c => c.Name).ToArray());
     }
+
+    /// <summary>A secret sent back exactly as GET masked it (a form echoing what it read): keep the real one.</summary>
+    private bool IsMaskedEcho(JsonProperty property) =>
+        SettingsCatalog.ByKey[property.Name].IsSecret && property.Value.ValueKind == JsonValueKind.String &&
+        GetString(property.Name) is { } current && property.Value.ValueEquals(SecretMask.Mask(current));
 
     /// <summary>The effective settings as the API shows them: every key, secrets masked or null.</summary>
     public JsonObject ToMaskedJson()
