@@ -33,8 +33,13 @@ internal sealed class ServiceCommand : Command
         Recursive = true,
     };
 
+    private static readonly Option<bool> UserOption = new("--user") { Description = "A per-user service (the default unless root).", Recursive = true };
+    private static readonly Option<bool> SystemOption = new("--system") { Description = "A system-wide service (the default as root).", Recursive = true };
+
     public ServiceCommand(CliContext context) : base("service", "Run the daemon as a systemd (Linux) or launchd (macOS) service.")
     {
+        Options.Add(UserOption);
+        Options.Add(SystemOption);
         Options.Add(DataDirOption);
         Options.Add(DryRunOption);
         Options.Add(BinaryOption);
@@ -46,16 +51,29 @@ internal sealed class ServiceCommand : Command
         uninstall.SetAction(parseResult => Uninstall(context, parseResult));
         var status = new Command("status", "Show whether the service is installed and running.");
         status.SetAction(parseResult => Status(context, parseResult));
-        Subcommands.Add(install);
-        Subcommands.Add(uninstall);
-        Subcommands.Add(status);
+        foreach (var subcommand in new[] { install, uninstall, status })
+        {
+            subcommand.Validators.Add(static result =>
+            {
+                if (result.GetValue(UserOption) && result.GetValue(SystemOption))
+                {
+                    result.AddError("Give --user or --system, not both.");
+                }
+            });
+            Subcommands.Add(subcommand);
+        }
     }
 
     private static int Install(CliContext context, ParseResult parseResult)
     {
         var output = parseResult.InvocationConfiguration.Output;
         var error = parseResult.InvocationConfiguration.Error;
-        var executable = Path.GetFullPath(parseResult.GetValue(BinaryOption) ?? Environment.ProcessPath ?? "openmotoko");
+        if ((parseResult.GetValue(BinaryOption) ?? ThisBinary()) is not { } binary)
+        {
+            error.WriteLine("openmotoko: this process is not the openmotoko binary (it runs under dotnet); give the binary with --binary.");
+            return ExitCodes.Usage;
+        }
+        var executable = Path.GetFullPath(binary);
         if (!parseResult.GetValue(DryRunOption) && !File.Exists(executable))
         {
             error.WriteLine($"openmotoko: the binary {executable} does not exist; give it with --binary.");
@@ -150,11 +168,15 @@ internal sealed class ServiceCommand : Command
     private static ServiceFile Describe(CliContext context, ParseResult parseResult, string executable)
     {
         var platform = parseResult.GetValue(PlatformOption) ?? (OperatingSystem.IsMacOS() ? ServicePlatform.Launchd : ServicePlatform.Systemd);
-        var systemWide = Posix.IsRoot;
+        var systemWide = parseResult.GetValue(SystemOption) || (!parseResult.GetValue(UserOption) && Posix.IsRoot);
         var home = context.Environment.Get("HOME") ?? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
         return ServiceFile.Render(platform, systemWide, executable, DataDir(context, parseResult, systemWide), home,
             systemWide ? parseResult.GetValue(RunAsOption) : null);
     }
+
+    /// <summary>The running executable, unless it is a host (dotnet, testhost) that would not run `serve`.</summary>
+    private static string? ThisBinary() =>
+        Environment.ProcessPath is { } path && Path.GetFileNameWithoutExtension(path) is not ("dotnet" or "testhost") ? path : null;
 
     /// <summary>A system-wide service keeps its data in /var/lib/openmotoko unless told otherwise.</summary>
     private static string DataDir(CliContext context, ParseResult parseResult, bool systemWide) =>

@@ -21,5 +21,9 @@ internal sealed class VersionCommand : Command
 
 internal static class RuntimeFeatureInfo
 {
-    public static bool IsNativeAot => !System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported;
+    // PublishAot also turns off dynamic code for JIT runs, so that switch alone cannot tell; only a native
+    // image has no assembly files. IL3000 warns exactly that Location is empty there, which is the point.
+#pragma warning disable IL3000
+    public static bool IsNativeAot => typeof(object).Assembly.Location.Length == 0;
+#pragma warning restore IL3000
 }
