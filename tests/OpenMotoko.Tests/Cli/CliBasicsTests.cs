@@ -75,4 +75,49 @@ public sealed class CliBasicsTests
             Cli.Delete(dataDir);
         }
     }
+
+    [Fact]
+    public async Task Serve_on_a_busy_port_says_so_and_exits_3()
+    {
+        var dataDir = Cli.TempDir();
+        using var busy = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        busy.Start();
+        try
+        {
+            var port = ((System.Net.IPEndPoint)busy.LocalEndpoint).Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+            var result = await Cli.RunAsync(["serve", "--host", "127.0.0.1", "--port", port, "--data-dir", dataDir]);
+
+            Assert.Equal(3, result.ExitCode);
+            Assert.Contains("address already in use", result.Error, StringComparison.OrdinalIgnoreCase);
+        }
+        finally
+        {
+            Cli.Delete(dataDir);
+        }
+    }
+
+    [Fact]
+    public async Task Serve_and_doctor_on_a_file_that_is_not_a_database_say_so()
+    {
+        var dataDir = Cli.TempDir();
+        try
+        {
+            var path = Path.Combine(dataDir, "openmotoko.db");
+            await File.WriteAllTextAsync(path, new string('x', 4096));
+
+            var serve = await Cli.RunAsync(["serve", "--port", "0", "--data-dir", dataDir]);
+            Assert.Equal(3, serve.ExitCode);
+            Assert.Contains(path, serve.Error, StringComparison.Ordinal);
+            Assert.Contains("not a database", serve.Error, StringComparison.Ordinal);
+
+            var doctor = await Cli.RunAsync(["doctor", "--data-dir", dataDir]);
+            Assert.Equal(1, doctor.ExitCode);
+            Assert.Contains($"[FAIL] database {path}", doctor.Output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Cli.Delete(dataDir);
+        }
+    }
 }

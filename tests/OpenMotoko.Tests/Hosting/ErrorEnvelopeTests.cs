@@ -61,6 +61,8 @@ public sealed class ErrorEnvelopeTests
     [InlineData("{\"theme\": ")]
     [InlineData("{theme: 'dark'}")]
     [InlineData("")]
+    [InlineData("{\"theme\":\"dark\"} trailing")]
+    [InlineData("nul")]
     public async Task Malformed_json_is_a_400_envelope(string body)
     {
         await using var app = await TestApp.StartAsync();
@@ -69,6 +71,20 @@ public sealed class ErrorEnvelopeTests
         using var response = await client.PutAsync("/api/settings", Envelope.Json(body));
 
         await Envelope.AssertAsync(response, HttpStatusCode.BadRequest, "VALIDATION_ERROR");
+    }
+
+    [Fact]
+    public async Task Json_nested_too_deep_is_a_400_envelope()
+    {
+        await using var app = await TestApp.StartAsync();
+        using var client = await app.LoginClientAsync();
+        var deep = "{\"systemPrompt\":" + new string('[', 5000) + new string(']', 5000) + "}";
+
+        using var settings = await client.PutAsync("/api/settings", Envelope.Json(deep));
+        await Envelope.AssertAsync(settings, HttpStatusCode.BadRequest, "VALIDATION_ERROR");
+
+        using var login = await app.Client.PostAsync("/api/auth/login", Envelope.Json("{\"x\":" + new string('[', 5000) + new string(']', 5000) + "}"));
+        await Envelope.AssertAsync(login, HttpStatusCode.BadRequest, "VALIDATION_ERROR");
     }
 
     [Fact]
