@@ -103,7 +103,7 @@ internal sealed class ServiceCommand : Command
         Directory.CreateDirectory(DataDir(context, parseResult, file.SystemWide));
         File.WriteAllText(file.Path, file.Content);
         output.WriteLine($"Wrote {file.Path}");
-        var exit = RunAll(commands, output, error);
+        var exit = SystemCommands.RunAll(commands, output, error);
         if (exit == ExitCodes.Ok && file.Platform == ServicePlatform.Systemd && !file.SystemWide)
         {
             output.WriteLine("To keep it running when you are logged out: loginctl enable-linger $USER");
@@ -133,12 +133,12 @@ internal sealed class ServiceCommand : Command
             output.WriteLine($"Not installed: {file.Path} does not exist.");
             return ExitCodes.Ok;
         }
-        RunAll(commands, output, error); // stopping a service that is not running is not an error here
+        SystemCommands.RunAll(commands, output, error); // stopping a service that is not running is not an error here
         File.Delete(file.Path);
         output.WriteLine($"Removed {file.Path}. The data dir was left as it is.");
         if (file.Platform == ServicePlatform.Systemd)
         {
-            RunAll([Systemctl(file, "daemon-reload")], output, error);
+            SystemCommands.RunAll([Systemctl(file, "daemon-reload")], output, error);
         }
         return ExitCodes.Ok;
     }
@@ -162,7 +162,7 @@ internal sealed class ServiceCommand : Command
             output.WriteLine($"Would run: {string.Join(' ', command)}");
             return ExitCodes.Ok;
         }
-        return RunAll([command], output, error);
+        return SystemCommands.RunAll([command], output, error);
     }
 
     private static ServiceFile Describe(CliContext context, ParseResult parseResult, string executable)
@@ -190,38 +190,4 @@ internal sealed class ServiceCommand : Command
     private static string LaunchdDomain(ServiceFile file) => file.SystemWide ? "system" : $"gui/{GetUid()}";
 
     private static string GetUid() => Posix.UserId.ToString(System.Globalization.CultureInfo.InvariantCulture);
-
-    private static int RunAll(IEnumerable<string[]> commands, TextWriter output, TextWriter error)
-    {
-        foreach (var command in commands)
-        {
-            output.WriteLine($"$ {string.Join(' ', command)}");
-            try
-            {
-                using var process = Process.Start(new ProcessStartInfo(command[0], command[1..]) { UseShellExecute = false })!;
-                process.WaitForExit();
-                if (process.ExitCode != 0)
-                {
-                    error.WriteLine($"openmotoko: '{command[0]}' exited with {process.ExitCode}.");
-                    return ExitCodes.Failure;
-                }
-            }
-            catch (System.ComponentModel.Win32Exception ex)
-            {
-                error.WriteLine($"openmotoko: cannot run {command[0]}: {ex.Message}");
-                return ExitCodes.Failure;
-            }
-        }
-        return ExitCodes.Ok;
-    }
-}
-
-internal static partial class Posix
-{
-    public static bool IsRoot => UserId == 0;
-
-    public static uint UserId => OperatingSystem.IsWindows() ? uint.MaxValue : geteuid();
-
-    [System.Runtime.InteropServices.LibraryImport("libc")]
-    private static partial uint geteuid();
 }

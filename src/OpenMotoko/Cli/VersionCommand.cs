@@ -23,7 +23,9 @@ internal static class RuntimeFeatureInfo
 {
     // PublishAot also turns off dynamic code for JIT runs, so that switch alone cannot tell; only a native
     // image has no assembly files. IL3000 warns exactly that Location is empty there, which is the point.
-#pragma warning disable IL3000
-    public static bool IsNativeAot => typeof(object).Assembly.Location.Length == 0;
-#pragma warning restore IL3000
+    public static bool IsNativeAot
+    {
+        [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("SingleFile", "IL3000", Justification = "An empty Location is what identifies a native image.")]
+        get => typeof(object).Assembly.Location.Length == 0;
+    }
 }
