@@ -26,6 +26,7 @@ public sealed class AuthApiTests
         Assert.Contains("samesite=strict", cookie, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("path=/", cookie, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("secure", cookie, StringComparison.OrdinalIgnoreCase); // plain HTTP on loopback
+        Assert.True(response.Headers.CacheControl?.NoStore);
     }
 
     [Fact]

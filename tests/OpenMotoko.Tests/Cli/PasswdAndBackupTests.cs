@@ -112,3 +112,26 @@ public sealed class PasswdAndBackupTests
         }
     }
 }
+
+[Collection("cli")]
+public sealed class PasswdWhileServingTests
+{
+    [Fact]
+    public async Task Passwd_takes_effect_on_a_running_daemon()
+    {
+        await using var app = await TestApp.StartAsync(new Dictionary<string, string>());
+        var first = await Cli.RunAsync(["passwd", "--data-dir", app.DataDir], stdin: "first-password-1\n");
+        Assert.Equal(0, first.ExitCode);
+        var token = await app.LoginAsync("first-password-1");
+
+        var second = await Cli.RunAsync(["passwd", "--data-dir", app.DataDir], stdin: "second-password-2\n");
+        Assert.Equal(0, second.ExitCode);
+
+        using var old = await app.Client.PostAsync("/api/auth/login", Envelope.Json("{\"password\":\"first-password-1\"}"));
+        Assert.Equal(HttpStatusCode.Unauthorized, old.StatusCode);
+        Assert.NotEmpty(await app.LoginAsync("second-password-2"));
+        app.Time.Advance(TimeSpan.FromMinutes(1)); // past the session cache: the ended session is gone
+        using var ended = app.CreateClient(token);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await ended.GetAsync("/api/settings")).StatusCode);
+    }
+}
