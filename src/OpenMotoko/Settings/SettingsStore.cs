@@ -19,6 +19,7 @@ internal sealed class SettingsStore
     private readonly Database _database;
     private readonly TimeProvider _time;
     private readonly ImmutableDictionary<string, JsonElement> _fromEnvironment;
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
     private ImmutableDictionary<string, JsonElement> _stored;
 
     public SettingsStore(Database database, EnvironmentSnapshot environment, TimeProvider time)
@@ -101,42 +102,53 @@ internal sealed class SettingsStore
     {
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
         var changes = body.EnumerateObject().Where(p => !IsMaskedEcho(p)).Select(p => (p.Name, Value: p.Value.Clone())).ToList();
-        await using (var connection = await _database.OpenAsync(cancellationToken))
-        await using (var transaction = connection.BeginTransaction())
+        // One writer at a time, so the snapshot swaps in the order the database committed (no lost update).
+        await _writeLock.WaitAsync(cancellationToken);
+        try
         {
+            await WriteAsync(changes, now, cancellationToken);
+            var stored = _stored.ToBuilder();
             foreach (var (key, value) in changes)
             {
                 if (value.ValueKind == JsonValueKind.Null)
                 {
-                    await connection.ExecuteAsync("DELETE FROM settings WHERE key = $key", new { key }, transaction);
+                    stored.Remove(key);
                 }
                 else
                 {
-                    await connection.ExecuteAsync(
-                        """
-                        INSERT INTO settings (key, value, updated_at) VALUES ($key, $value, $now)
-                        ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at
-                        """,
-                        new { key, value = value.GetRawText(), now }, transaction);
+                    stored[key] = value;
                 }
             }
-            await transaction.CommitAsync(cancellationToken);
+            _stored = stored.ToImmutable();
         }
+        finally
+        {
+            _writeLock.Release();
+        }
+        Changed?.Invoke(changes.Select(c => c.Name).ToArray());
+    }
 
-        var stored = _stored.ToBuilder();
+    private async Task WriteAsync(List<(string Name, JsonElement Value)> changes, long now, CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var transaction = connection.BeginTransaction();
         foreach (var (key, value) in changes)
         {
             if (value.ValueKind == JsonValueKind.Null)
             {
-                stored.Remove(key);
+                await connection.ExecuteAsync("DELETE FROM settings WHERE key = $key", new { key }, transaction);
             }
             else
             {
-                stored[key] = value;
+                await connection.ExecuteAsync(
+                    """
+                    INSERT INTO settings (key, value, updated_at) VALUES ($key, $value, $now)
+                    ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at
+                    """,
+                    new { key, value = value.GetRawText(), now }, transaction);
             }
         }
-        _stored = stored.ToImmutable();
-        Changed?.Invoke(changes.Select(c => c.Name).ToArray());
+        await transaction.CommitAsync(cancellationToken);
     }
 
     /// <summary>A secret sent back exactly as GET masked it (a form echoing what it read): keep the real one.</summary>

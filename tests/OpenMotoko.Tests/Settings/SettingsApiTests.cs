@@ -230,3 +230,27 @@ public sealed class SettingsEnvironmentTests
         Assert.Equal("http://localhost:11434", settings.GetProperty("ollamaHost").GetString());
     }
 }
+
+public sealed class SettingsConcurrencyTests
+{
+    private static readonly string[] Keys = ["systemPrompt", "defaultModel", "llm.defaultModel", "llm.alias.fast", "llm.alias.balanced", "llm.alias.smart"];
+
+    [Fact]
+    public async Task Concurrent_writes_of_different_keys_are_all_served_without_a_restart()
+    {
+        await using var app = await TestApp.StartAsync();
+        using var owner = await app.LoginClientAsync();
+
+        for (var round = 0; round < 40; round++)
+        {
+            await Task.WhenAll(Keys.Select(async key =>
+                (await owner.PutAsync("/api/settings", OpenMotoko.Tests.Hosting.Envelope.Json($"{{\"{key}\":\"{key}-{round}\"}}"))).EnsureSuccessStatusCode()));
+
+            var settings = await OpenMotoko.Tests.Hosting.Envelope.ReadJsonAsync(await owner.GetAsync("/api/settings"));
+            foreach (var key in Keys)
+            {
+                Assert.Equal($"{key}-{round}", settings.GetProperty(key).GetString());
+            }
+        }
+    }
+}
