@@ -89,6 +89,8 @@ public sealed class AuthApiTests
     [InlineData("[\"x\"]", null)]
     [InlineData("{\"password\":", null)]
     [InlineData("", null)]
+    [InlineData("null", null)]
+    [InlineData("\"password\"", null)]
     public async Task Missing_or_malformed_body_is_400_with_details(string body, string? path)
     {
         await using var app = await TestApp.StartAsync();

@@ -105,6 +105,11 @@ public sealed class PasswdAndBackupTests
 
             Assert.Equal(1, result.ExitCode);
             Assert.Contains("there is no database", result.Error, StringComparison.Ordinal);
+
+            Assert.Equal(0, (await Cli.RunAsync(["config", "set", "theme", "dark", "--data-dir", dataDir])).ExitCode);
+            var missingDir = await Cli.RunAsync(["backup", Path.Combine(dataDir, "no", "such", "copy.db"), "--data-dir", dataDir]);
+            Assert.Equal(1, missingDir.ExitCode);
+            Assert.Contains($"the directory {Path.Combine(dataDir, "no", "such")} does not exist", missingDir.Error, StringComparison.Ordinal);
         }
         finally
         {
