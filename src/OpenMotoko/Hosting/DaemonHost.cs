@@ -145,7 +145,7 @@ internal static class DaemonHost
         }
         if (port is < 0 or > 65535)
         {
-            throw new StartupException($"Port {port} is out of range: give 1 to 65535 with --port or OPENMOTOKO_PORT.");
+            throw new StartupException($"Port {port} is out of range: give 0 (any free port) to 65535 with --port or OPENMOTOKO_PORT.");
         }
         if (!SettingsCatalog.IsLoopback(host) && !password.IsConfigured)
         {

@@ -53,8 +53,8 @@ public sealed class ConfigAndDoctorTests : IDisposable
 
     [Theory]
     [InlineData("nope", "1", "'nope' is not a setting")]
-    [InlineData("app.port", "abc", "app.port must be a whole number from 1 to 65535")]
-    [InlineData("app.port", "0", "app.port must be a whole number from 1 to 65535")]
+    [InlineData("app.port", "abc", "app.port must be a whole number from 0 to 65535")]
+    [InlineData("app.port", "70000", "app.port must be a whole number from 0 to 65535")]
     [InlineData("theme", "neon", "theme must be one of: system, light, dark")]
     [InlineData("onboardingComplete", "yes", "onboardingComplete must be true or false")]
     [InlineData("budget", "{\"daily\":-1}", "daily")]

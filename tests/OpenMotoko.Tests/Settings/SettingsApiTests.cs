@@ -96,7 +96,7 @@ public sealed class SettingsApiTests
         await using var app = await TestApp.StartAsync();
         using var owner = await app.LoginClientAsync();
 
-        var envelope = await Envelope.AssertAsync(await owner.PutAsync("/api/settings", Envelope.Json("{\"theme\":\"dark\",\"nope\":1,\"app.port\":0}")),
+        var envelope = await Envelope.AssertAsync(await owner.PutAsync("/api/settings", Envelope.Json("{\"theme\":\"dark\",\"nope\":1,\"app.port\":-1}")),
             HttpStatusCode.BadRequest, "VALIDATION_ERROR");
 
         Assert.Equal(["nope", "app.port"], Envelope.DetailPaths(envelope));
@@ -216,6 +216,21 @@ public sealed class SettingsEnvironmentTests
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             Directory.Delete(dataDir, recursive: true);
         }
+    }
+
+    [Fact]
+    public async Task OPENMOTOKO_PORT_0_picks_a_free_port()
+    {
+        var dataDir = Directory.CreateTempSubdirectory("openmotoko-test-").FullName;
+        var environment = new OpenMotoko.Hosting.EnvironmentSnapshot(new Dictionary<string, string> { ["OPENMOTOKO_PORT"] = "0" });
+        await using (var app = OpenMotoko.Hosting.DaemonHost.Build(new OpenMotoko.Hosting.DaemonOptions { DataDir = dataDir, Environment = environment }))
+        {
+            await app.StartAsync();
+            Assert.NotEqual(0, new Uri(app.Urls.First()).Port);
+            await app.StopAsync();
+        }
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(dataDir, recursive: true);
     }
 
     [Fact]
