@@ -33,6 +33,8 @@ public sealed class CrashDurabilityTests : IDisposable
         using var client = new HttpClient { BaseAddress = daemon.BaseAddress };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await LoginAsync(client));
         var acknowledged = new int[Keys.Length];
+        var total = 0;
+        var enough = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var stop = new CancellationTokenSource();
 
         // One sequential writer per key: the stored value may be ahead of the last 200 (a write in flight), never behind.
@@ -46,6 +48,10 @@ public sealed class CrashDurabilityTests : IDisposable
                     if (response.StatusCode == HttpStatusCode.OK)
                     {
                         Volatile.Write(ref acknowledged[k], n);
+                        if (Interlocked.Increment(ref total) >= 400)
+                        {
+                            enough.TrySetResult();
+                        }
                     }
                 }
                 catch (HttpRequestException)
@@ -55,10 +61,9 @@ public sealed class CrashDurabilityTests : IDisposable
             }
         })).ToArray();
 
-        while (acknowledged.Sum() < 400)
-        {
-            await Task.Delay(10);
-        }
+        // Kill once 400 writes were acknowledged (or fail if the writers stop first).
+        await Task.WhenAny(enough.Task, Task.WhenAll(writers)).WaitAsync(TimeSpan.FromMinutes(2));
+        Assert.True(enough.Task.IsCompleted, $"the writers stopped early:\n{daemon.Output}");
         daemon.Signal("KILL");
         var exitCode = await daemon.WaitForExitAsync(TimeSpan.FromSeconds(30));
         var lastAcknowledged = acknowledged.ToArray();
