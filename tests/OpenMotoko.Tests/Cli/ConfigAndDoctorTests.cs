@@ -118,6 +118,17 @@ public sealed class ConfigAndDoctorTests : IDisposable
     }
 
     [Fact]
+    public async Task Doctor_fails_on_an_unusable_openmotoko_variable_and_warns_on_a_provider_one()
+    {
+        var result = await Cli.RunAsync(["doctor", "--data-dir", _dataDir, "--port", "0"],
+            new() { ["OPENMOTOKO_OWNER_RATE_LIMIT"] = "lots", ["OLLAMA_HOST"] = "0.0.0.0:11434" });
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("[FAIL] OPENMOTOKO_OWNER_RATE_LIMIT is set but ignored: auth.ownerRateLimit must be", result.Output, StringComparison.Ordinal);
+        Assert.Contains("[warn] OLLAMA_HOST is set but ignored: ollamaHost must be", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Doctor_fails_when_the_data_dir_cannot_be_used()
     {
         var file = Path.Combine(_dataDir, "a-file");
