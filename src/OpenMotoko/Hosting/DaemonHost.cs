@@ -85,16 +85,17 @@ internal static class DaemonHost
         }
 
         var app = builder.Build();
-        // Set as the response starts, so answers written after Response.Clear() (errors) keep them.
+        // Set as the response starts, so answers written after Response.Clear() (errors) keep them;
+        // a handler that sets its own (e.g. a CSP for HTML) keeps its value.
         app.Use(static (context, next) =>
         {
             context.Response.OnStarting(static state =>
             {
                 var headers = ((HttpResponse)state).Headers;
-                headers.XContentTypeOptions = NoSniff;
-                headers["Referrer-Policy"] = NoReferrer;
-                headers.XFrameOptions = DenyFrames;
-                headers.ContentSecurityPolicy = ApiPolicy;
+                headers.TryAdd("X-Content-Type-Options", NoSniff);
+                headers.TryAdd("Referrer-Policy", NoReferrer);
+                headers.TryAdd("X-Frame-Options", DenyFrames);
+                headers.TryAdd("Content-Security-Policy", ApiPolicy);
                 return Task.CompletedTask;
             }, context.Response);
             return next(context);
