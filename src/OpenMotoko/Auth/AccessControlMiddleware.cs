@@ -10,10 +10,13 @@ namespace OpenMotoko.Auth;
 internal sealed class AccessControlMiddleware(RequestDelegate next, SessionStore sessions, RequestRateLimiter limiter, SettingsStore settings)
 {
     public const string CookieName = "session";
+    private static readonly PublicEndpoint RejectionEndpoint = new(rateLimited: true);
 
     public async Task InvokeAsync(HttpContext context)
     {
-        var access = context.GetEndpoint()?.Metadata.GetMetadata<PublicEndpoint>();
+        var endpoint = context.GetEndpoint();
+        // Routing's own 405/415 answers are endpoints without a route: they reveal nothing, so the caller sees why.
+        var access = endpoint is null or RouteEndpoint ? endpoint?.Metadata.GetMetadata<PublicEndpoint>() : RejectionEndpoint;
         var token = ReadToken(context.Request);
         var session = token is null ? null : await sessions.FindAsync(token, context.RequestAborted);
         if (session is not null)

@@ -34,6 +34,10 @@ internal static class AuthApi
         {
             return ApiErrors.Validation("password", "password is required");
         }
+        if (!password.IsFromEnvironment)
+        {
+            await password.ReloadAsync(cancellationToken);
+        }
         if (!password.IsConfigured)
         {
             return ApiErrors.Of(StatusCodes.Status403Forbidden, ErrorCodes.Forbidden,
@@ -57,6 +61,7 @@ internal static class AuthApi
             Secure = context.Request.IsHttps,
             Expires = DateTimeOffset.FromUnixTimeMilliseconds(session.ExpiresAt),
         });
+        context.Response.Headers.CacheControl = "no-store"; // the body holds a token
         AuthLog.LoggedIn(logger, client);
         return TypedResults.Ok(new LoginResponse(true, token, session.ExpiresAt));
     }

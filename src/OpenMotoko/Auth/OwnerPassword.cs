@@ -31,6 +31,13 @@ internal sealed class OwnerPassword
         return connection.QuerySingleOrDefault<string>("SELECT hash FROM owner_password WHERE id = 1");
     }
 
+    /// <summary>Re-reads the stored hash: `openmotoko passwd` may have changed it while the daemon runs.</summary>
+    public async Task ReloadAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        _storedHash = await connection.QuerySingleOrDefaultAsync<string>("SELECT hash FROM owner_password WHERE id = 1");
+    }
+
     public bool IsConfigured => _fromEnvironment is not null || _storedHash is not null;
 
     public bool IsFromEnvironment => _fromEnvironment is not null;

@@ -33,6 +33,11 @@ internal sealed class BackupCommand : Command
                     error.WriteLine("openmotoko: the backup must go to another file than the database itself.");
                     return ExitCodes.Failure;
                 }
+                if (!Directory.Exists(Path.GetDirectoryName(destination)))
+                {
+                    error.WriteLine($"openmotoko: the directory {Path.GetDirectoryName(destination)} does not exist; create it first.");
+                    return ExitCodes.Failure;
+                }
                 if (File.Exists(destination))
                 {
                     error.WriteLine($"openmotoko: {destination} exists already; remove it or choose another name.");

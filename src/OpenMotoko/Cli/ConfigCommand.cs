@@ -120,7 +120,11 @@ internal sealed class ConfigCommand : Command
     private static SettingsStore OpenStore(CliContext context, ParseResult parseResult) =>
         new(StorageCommand.OpenMigrated(parseResult.GetValue(DataDirOption), context.Environment), context.Environment, TimeProvider.System);
 
-    private static string Show(JsonNode? value) => value is null ? "null" : value.ToJsonString(SettingsJsonContext.Default.Options);
+    // For a terminal, not a web page: quotes and non-ASCII text as they are, not as \u0022.
+    private static readonly JsonSerializerOptions ShowOptions =
+        new(SettingsJsonContext.Default.Options) { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private static string Show(JsonNode? value) => value is null ? "null" : value.ToJsonString(ShowOptions);
 
     private static string SourceNote(SettingsStore store, string key) => store.SourceOf(key) switch
     {

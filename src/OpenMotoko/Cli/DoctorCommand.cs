@@ -48,6 +48,12 @@ internal sealed class DoctorCommand : Command
             {
                 report.Warn("no password: the daemon serves loopback only and nobody can log in; run 'openmotoko passwd' or set OPENMOTOKO_PASSWORD");
             }
+            foreach (var ignored in settings.IgnoredEnvironment)
+            {
+                // Our own variables stop `serve`; a provider's (e.g. Ollama's own OLLAMA_HOST) is only skipped.
+                Action<string> line = ignored.StartsWith("OPENMOTOKO_", StringComparison.Ordinal) ? report.Fail : report.Warn;
+                line(ignored);
+            }
             CheckBind(report, host, password.IsConfigured);
             CheckProviders(report, settings, context.Environment);
             await CheckPortAsync(report, host, port, cancellationToken);

@@ -15,7 +15,7 @@ internal static class ExitCodes
     public const int StartupFailed = 3;
 }
 
-internal static class OpenMotokoCli
+internal static partial class OpenMotokoCli
 {
     public static RootCommand Build(CliContext context)
     {
@@ -43,12 +43,18 @@ internal static class OpenMotokoCli
             // Commands report their own errors; anything else is a bug, shown without a stack trace.
             EnableDefaultExceptionHandler = false,
         };
-        var parseResult = Build(context).Parse(args);
+        // Bare `openmotoko` shows what it can do rather than an error.
+        var parseResult = Build(context).Parse(args.Length == 0 ? ["--help"] : args);
         if (parseResult.Errors.Count > 0)
         {
-            foreach (var parseError in parseResult.Errors)
+            var errors = parseResult.Errors.Select(e => FriendlyTypes(e.Message)).ToList();
+            if (errors.Count > 1)
             {
-                configuration.Error.WriteLine($"error: {parseError.Message}");
+                errors.RemoveAll(m => m.StartsWith("Required command was not provided", StringComparison.Ordinal));
+            }
+            foreach (var message in errors)
+            {
+                configuration.Error.WriteLine($"error: {message}");
             }
             configuration.Error.WriteLine("Run 'openmotoko --help' to see the commands and their options.");
             return ExitCodes.Usage;
@@ -67,6 +73,21 @@ internal static class OpenMotokoCli
             return ExitCodes.Failure;
         }
     }
+}
+
+internal static partial class OpenMotokoCli
+{
+    /// <summary>Parse errors name .NET types ("System.Nullable`1[System.Int32]"); say what the user should give instead.</summary>
+    private static string FriendlyTypes(string message) => ExpectedType().Replace(message, match => match.Groups[1].Value switch
+    {
+        var t when t.Contains("Int32", StringComparison.Ordinal) || t.Contains("Int64", StringComparison.Ordinal) => "as a whole number",
+        var t when t.Contains("Boolean", StringComparison.Ordinal) => "as true or false",
+        var t when t.Contains("ServicePlatform", StringComparison.Ordinal) => "as systemd or launchd",
+        _ => "",
+    });
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"as expected type '([^']*)'")]
+    private static partial System.Text.RegularExpressions.Regex ExpectedType();
 }
 
 /// <summary>Options several commands share.</summary>

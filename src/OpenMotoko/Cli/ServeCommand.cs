@@ -26,9 +26,10 @@ internal sealed class ServeCommand : Command
         SetAction(async (parseResult, cancellationToken) =>
         {
             var error = parseResult.InvocationConfiguration.Error;
+            var dataDir = DataDirectory.Resolve(parseResult.GetValue(DataDirOption), context.Environment);
+            var databasePath = new DaemonOptions { DataDir = dataDir, Environment = context.Environment }.DatabasePath;
             try
             {
-                var dataDir = DataDirectory.Resolve(parseResult.GetValue(DataDirOption), context.Environment);
                 var options = DaemonOptions.FromEnvironment(dataDir, parseResult.GetValue(HostOption), parseResult.GetValue(PortOption), context.Environment);
                 await using var app = DaemonHost.Build(options);
                 await app.RunAsync();
@@ -37,6 +38,11 @@ internal sealed class ServeCommand : Command
             catch (Exception ex) when (ex is StartupException or DatabaseTooNewException or IOException or UnauthorizedAccessException)
             {
                 error.WriteLine($"openmotoko: {ex.Message}");
+                return ExitCodes.StartupFailed;
+            }
+            catch (Microsoft.Data.Sqlite.SqliteException ex)
+            {
+                error.WriteLine($"openmotoko: cannot use the database {databasePath}: {ex.Message} Restore a backup or point OPENMOTOKO_DB_PATH at another file.");
                 return ExitCodes.StartupFailed;
             }
         });

@@ -33,8 +33,13 @@ internal sealed class ServiceCommand : Command
         Recursive = true,
     };
 
+    private static readonly Option<bool> UserOption = new("--user") { Description = "A per-user service (the default unless root).", Recursive = true };
+    private static readonly Option<bool> SystemOption = new("--system") { Description = "A system-wide service (the default as root).", Recursive = true };
+
     public ServiceCommand(CliContext context) : base("service", "Run the daemon as a systemd (Linux) or launchd (macOS) service.")
     {
+        Options.Add(UserOption);
+        Options.Add(SystemOption);
         Options.Add(DataDirOption);
         Options.Add(DryRunOption);
         Options.Add(BinaryOption);
@@ -46,16 +51,29 @@ internal sealed class ServiceCommand : Command
         uninstall.SetAction(parseResult => Uninstall(context, parseResult));
         var status = new Command("status", "Show whether the service is installed and running.");
         status.SetAction(parseResult => Status(context, parseResult));
-        Subcommands.Add(install);
-        Subcommands.Add(uninstall);
-        Subcommands.Add(status);
+        foreach (var subcommand in new[] { install, uninstall, status })
+        {
+            subcommand.Validators.Add(static result =>
+            {
+                if (result.GetValue(UserOption) && result.GetValue(SystemOption))
+                {
+                    result.AddError("Give --user or --system, not both.");
+                }
+            });
+            Subcommands.Add(subcommand);
+        }
     }
 
     private static int Install(CliContext context, ParseResult parseResult)
     {
         var output = parseResult.InvocationConfiguration.Output;
         var error = parseResult.InvocationConfiguration.Error;
-        var executable = Path.GetFullPath(parseResult.GetValue(BinaryOption) ?? Environment.ProcessPath ?? "openmotoko");
+        if ((parseResult.GetValue(BinaryOption) ?? ThisBinary()) is not { } binary)
+        {
+            error.WriteLine("openmotoko: this process is not the openmotoko binary (it runs under dotnet); give the binary with --binary.");
+            return ExitCodes.Usage;
+        }
+        var executable = Path.GetFullPath(binary);
         if (!parseResult.GetValue(DryRunOption) && !File.Exists(executable))
         {
             error.WriteLine($"openmotoko: the binary {executable} does not exist; give it with --binary.");
@@ -85,7 +103,7 @@ internal sealed class ServiceCommand : Command
         Directory.CreateDirectory(DataDir(context, parseResult, file.SystemWide));
         File.WriteAllText(file.Path, file.Content);
         output.WriteLine($"Wrote {file.Path}");
-        var exit = RunAll(commands, output, error);
+        var exit = SystemCommands.RunAll(commands, output, error);
         if (exit == ExitCodes.Ok && file.Platform == ServicePlatform.Systemd && !file.SystemWide)
         {
             output.WriteLine("To keep it running when you are logged out: loginctl enable-linger $USER");
@@ -115,12 +133,12 @@ internal sealed class ServiceCommand : Command
             output.WriteLine($"Not installed: {file.Path} does not exist.");
             return ExitCodes.Ok;
         }
-        RunAll(commands, output, error); // stopping a service that is not running is not an error here
+        SystemCommands.RunAll(commands, output, error); // stopping a service that is not running is not an error here
         File.Delete(file.Path);
         output.WriteLine($"Removed {file.Path}. The data dir was left as it is.");
         if (file.Platform == ServicePlatform.Systemd)
         {
-            RunAll([Systemctl(file, "daemon-reload")], output, error);
+            SystemCommands.RunAll([Systemctl(file, "daemon-reload")], output, error);
         }
         return ExitCodes.Ok;
     }
@@ -144,17 +162,21 @@ internal sealed class ServiceCommand : Command
             output.WriteLine($"Would run: {string.Join(' ', command)}");
             return ExitCodes.Ok;
         }
-        return RunAll([command], output, error);
+        return SystemCommands.RunAll([command], output, error);
     }
 
     private static ServiceFile Describe(CliContext context, ParseResult parseResult, string executable)
     {
         var platform = parseResult.GetValue(PlatformOption) ?? (OperatingSystem.IsMacOS() ? ServicePlatform.Launchd : ServicePlatform.Systemd);
-        var systemWide = Posix.IsRoot;
+        var systemWide = parseResult.GetValue(SystemOption) || (!parseResult.GetValue(UserOption) && Posix.IsRoot);
         var home = context.Environment.Get("HOME") ?? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
         return ServiceFile.Render(platform, systemWide, executable, DataDir(context, parseResult, systemWide), home,
             systemWide ? parseResult.GetValue(RunAsOption) : null);
     }
+
+    /// <summary>The running executable, unless it is a host (dotnet, testhost) that would not run `serve`.</summary>
+    private static string? ThisBinary() =>
+        Environment.ProcessPath is { } path && Path.GetFileNameWithoutExtension(path) is not ("dotnet" or "testhost") ? path : null;
 
     /// <summary>A system-wide service keeps its data in /var/lib/openmotoko unless told otherwise.</summary>
     private static string DataDir(CliContext context, ParseResult parseResult, bool systemWide) =>
@@ -168,38 +190,4 @@ internal sealed class ServiceCommand : Command
     private static string LaunchdDomain(ServiceFile file) => file.SystemWide ? "system" : $"gui/{GetUid()}";
 
     private static string GetUid() => Posix.UserId.ToString(System.Globalization.CultureInfo.InvariantCulture);
-
-    private static int RunAll(IEnumerable<string[]> commands, TextWriter output, TextWriter error)
-    {
-        foreach (var command in commands)
-        {
-            output.WriteLine($"$ {string.Join(' ', command)}");
-            try
-            {
-                using var process = Process.Start(new ProcessStartInfo(command[0], command[1..]) { UseShellExecute = false })!;
-                process.WaitForExit();
-                if (process.ExitCode != 0)
-                {
-                    error.WriteLine($"openmotoko: '{command[0]}' exited with {process.ExitCode}.");
-                    return ExitCodes.Failure;
-                }
-            }
-            catch (System.ComponentModel.Win32Exception ex)
-            {
-                error.WriteLine($"openmotoko: cannot run {command[0]}: {ex.Message}");
-                return ExitCodes.Failure;
-            }
-        }
-        return ExitCodes.Ok;
-    }
-}
-
-internal static partial class Posix
-{
-    public static bool IsRoot => UserId == 0;
-
-    public static uint UserId => OperatingSystem.IsWindows() ? uint.MaxValue : geteuid();
-
-    [System.Runtime.InteropServices.LibraryImport("libc")]
-    private static partial uint geteuid();
 }

@@ -21,5 +21,11 @@ internal sealed class VersionCommand : Command
 
 internal static class RuntimeFeatureInfo
 {
-    public static bool IsNativeAot => !System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported;
+    // PublishAot also turns off dynamic code for JIT runs, so that switch alone cannot tell; only a native
+    // image has no assembly files. IL3000 warns exactly that Location is empty there, which is the point.
+    public static bool IsNativeAot
+    {
+        [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("SingleFile", "IL3000", Justification = "An empty Location is what identifies a native image.")]
+        get => typeof(object).Assembly.Location.Length == 0;
+    }
 }

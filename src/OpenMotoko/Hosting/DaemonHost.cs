@@ -31,6 +31,10 @@ internal static class DaemonHost
         var migrations = Migrator.Migrate(database);
         var settings = new SettingsStore(database, options.Environment, time);
         var password = new OwnerPassword(database, options.Environment, time);
+        if (settings.IgnoredEnvironment.FirstOrDefault(m => m.StartsWith("OPENMOTOKO_", StringComparison.Ordinal)) is { } badVariable)
+        {
+            throw new StartupException(badVariable); // our own variables must not be silently dropped (e.g. a host or port)
+        }
 
         var host = options.Host ?? settings.GetString(SettingsCatalog.AppHost)!;
         var port = options.Port ?? settings.GetInt32(SettingsCatalog.AppPort);
@@ -93,16 +97,22 @@ internal static class DaemonHost
         }
 
         var app = builder.Build();
-        app.UseMiddleware<ErrorEnvelopeMiddleware>();
+        // Set as the response starts, so answers written after Response.Clear() (errors) keep them;
+        // a handler that sets its own (e.g. a CSP for HTML) keeps its value.
         app.Use(static (context, next) =>
         {
-            var headers = context.Response.Headers;
-            headers.XContentTypeOptions = NoSniff;
-            headers["Referrer-Policy"] = NoReferrer;
-            headers.XFrameOptions = DenyFrames;
-            headers.ContentSecurityPolicy = ApiPolicy;
+            context.Response.OnStarting(static state =>
+            {
+                var headers = ((HttpResponse)state).Headers;
+                headers.TryAdd("X-Content-Type-Options", NoSniff);
+                headers.TryAdd("Referrer-Policy", NoReferrer);
+                headers.TryAdd("X-Frame-Options", DenyFrames);
+                headers.TryAdd("Content-Security-Policy", ApiPolicy);
+                return Task.CompletedTask;
+            }, context.Response);
             return next(context);
         });
+        app.UseMiddleware<ErrorEnvelopeMiddleware>();
         if (corsOrigins.Length > 0)
         {
             app.UseCors();
@@ -117,6 +127,10 @@ internal static class DaemonHost
         app.MapRegistry();
 
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("OpenMotoko");
+        foreach (var ignored in settings.IgnoredEnvironment)
+        {
+            HostingLog.IgnoredEnvironment(logger, ignored);
+        }
         if (migrations > 0)
         {
             HostingLog.Migrated(logger, database.Path, migrations, Migrator.LatestVersion);
@@ -147,7 +161,7 @@ internal static class DaemonHost
         }
         if (port is < 0 or > 65535)
         {
-            throw new StartupException($"Port {port} is out of range: give 1 to 65535 with --port or OPENMOTOKO_PORT.");
+            throw new StartupException($"Port {port} is out of range: give 0 (any free port) to 65535 with --port or OPENMOTOKO_PORT.");
         }
         if (!SettingsCatalog.IsLoopback(host) && !password.IsConfigured)
         {

@@ -16,4 +16,7 @@ internal static partial class HostingLog
 
     [LoggerMessage(5, LogLevel.Information, "Database {Path}: applied {Count} migration(s), schema version {Version}")]
     public static partial void Migrated(ILogger logger, string path, int count, int version);
+
+    [LoggerMessage(6, LogLevel.Warning, "{Problem}")]
+    public static partial void IgnoredEnvironment(ILogger logger, string problem);
 }

@@ -32,6 +32,10 @@ internal static class SettingsApi
     private static async Task<Results<Ok<BudgetSettings>, JsonHttpResult<ApiError>>> PutBudget(
         JsonElement body, SettingsStore settings, CancellationToken cancellationToken)
     {
+        if (JsonText.Check(body) is { } unreadable)
+        {
+            return ApiErrors.Validation([unreadable]);
+        }
         var errors = new List<ErrorDetail>();
         var budget = BudgetSettings.Merge(settings.Budget, body, "", errors);
         if (budget is null)

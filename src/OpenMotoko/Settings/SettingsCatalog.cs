@@ -64,7 +64,7 @@ internal static class SettingsCatalog
         SettingDefinition.Choice(Theme, ["system", "light", "dark"], "system"),
         SettingDefinition.Choice(DefaultProvider, ["anthropic", "openai", "google", "ollama", "generic"], null),
         SettingDefinition.Text(LlmDefaultModel, 200),
-        SettingDefinition.Integer(AppPort, 1, 65535, 3457, "OPENMOTOKO_PORT"),
+        SettingDefinition.Integer(AppPort, 0, 65535, 3457, "OPENMOTOKO_PORT"), // 0 picks a free port
         SettingDefinition.Custom(AppHost, "string (IP address or localhost)", CheckHost, "\"127.0.0.1\"", "OPENMOTOKO_HOST"),
         SettingDefinition.Integer(SessionTtlHours, 1, 24 * 366, 24 * 30),
         SettingDefinition.Integer(OwnerRateLimit, 0, 10_000_000, 6_000, "OPENMOTOKO_OWNER_RATE_LIMIT"),

@@ -19,6 +19,7 @@ internal sealed class SettingsStore
     private readonly Database _database;
     private readonly TimeProvider _time;
     private readonly ImmutableDictionary<string, JsonElement> _fromEnvironment;
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
     private ImmutableDictionary<string, JsonElement> _stored;
 
     public SettingsStore(Database database, EnvironmentSnapshot environment, TimeProvider time)
@@ -26,16 +27,28 @@ internal sealed class SettingsStore
         _database = database;
         _time = time;
         var fromEnvironment = ImmutableDictionary.CreateBuilder<string, JsonElement>(StringComparer.Ordinal);
+        var ignored = new List<string>();
         foreach (var definition in SettingsCatalog.All)
         {
-            if (definition.EnvVar is { } name && environment.Get(name) is { } text && definition.FromEnvironment(text) is { } value)
+            if (definition.EnvVar is { } name && environment.Get(name) is { } text)
             {
-                fromEnvironment[definition.Key] = value;
+                if (definition.FromEnvironment(text) is { } value)
+                {
+                    fromEnvironment[definition.Key] = value;
+                }
+                else
+                {
+                    ignored.Add($"{name} is set but ignored: {definition.Key} {definition.Check(SettingDefinition.Parse("null"))}.");
+                }
             }
         }
         _fromEnvironment = fromEnvironment.ToImmutable();
+        IgnoredEnvironment = ignored;
         _stored = Load();
     }
+
+    /// <summary>Env vars that were set but do not fit their setting, so they were ignored; each says why.</summary>
+    public IReadOnlyList<string> IgnoredEnvironment { get; }
 
     /// <summary>Raised after a write, with the keys that changed.</summary>
     public event Action<IReadOnlyCollection<string>>? Changed;
@@ -65,6 +78,11 @@ internal sealed class SettingsStore
             errors.Add(new ErrorDetail("body", "$", "must be a JSON object of setting keys and values"));
             return errors;
         }
+        if (JsonText.Check(body) is { } unreadable)
+        {
+            errors.Add(unreadable);
+            return errors;
+        }
         foreach (var property in body.EnumerateObject())
         {
             if (!SettingsCatalog.ByKey.TryGetValue(property.Name, out var definition))
@@ -83,44 +101,60 @@ internal sealed class SettingsStore
     public async Task ApplyAsync(JsonElement body, CancellationToken cancellationToken = default)
     {
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
-        var changes = body.EnumerateObject().Select(p => (p.Name, Value: p.Value.Clone())).ToList();
-        await using (var connection = await _database.OpenAsync(cancellationToken))
-        await using (var transaction = connection.BeginTransaction())
+        var changes = body.EnumerateObject().Where(p => !IsMaskedEcho(p)).Select(p => (p.Name, Value: p.Value.Clone())).ToList();
+        // One writer at a time, so the snapshot swaps in the order the database committed (no lost update).
+        await _writeLock.WaitAsync(cancellationToken);
+        try
         {
+            await WriteAsync(changes, now, cancellationToken);
+            var stored = _stored.ToBuilder();
             foreach (var (key, value) in changes)
             {
                 if (value.ValueKind == JsonValueKind.Null)
                 {
-                    await connection.ExecuteAsync("DELETE FROM settings WHERE key = $key", new { key }, transaction);
+                    stored.Remove(key);
                 }
                 else
                 {
-                    await connection.ExecuteAsync(
-                        """
-                        INSERT INTO settings (key, value, updated_at) VALUES ($key, $value, $now)
-                        ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at
-                        """,
-                        new { key, value = value.GetRawText(), now }, transaction);
+                    stored[key] = value;
                 }
             }
-            await transaction.CommitAsync(cancellationToken);
+            _stored = stored.ToImmutable();
         }
+        finally
+        {
+            _writeLock.Release();
+        }
+        Changed?.Invoke(changes.Select(c => c.Name).ToArray());
+    }
 
-        var stored = _stored.ToBuilder();
+    private async Task WriteAsync(List<(string Name, JsonElement Value)> changes, long now, CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var transaction = connection.BeginTransaction();
         foreach (var (key, value) in changes)
         {
             if (value.ValueKind == JsonValueKind.Null)
             {
-                stored.Remove(key);
+                await connection.ExecuteAsync("DELETE FROM settings WHERE key = $key", new { key }, transaction);
             }
             else
             {
-                stored[key] = value;
+                await connection.ExecuteAsync(
+                    """
+                    INSERT INTO settings (key, value, updated_at) VALUES ($key, $value, $now)
+                    ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at
+                    """,
+                    new { key, value = value.GetRawText(), now }, transaction);
             }
         }
-        _stored = stored.ToImmutable();
-        Changed?.Invoke(changes.Select(c => c.Name).ToArray());
+        await transaction.CommitAsync(cancellationToken);
     }
+
+    /// <summary>A secret sent back exactly as GET masked it (a form echoing what it read): keep the real one.</summary>
+    private bool IsMaskedEcho(JsonProperty property) =>
+        SettingsCatalog.ByKey[property.Name].IsSecret && property.Value.ValueKind == JsonValueKind.String &&
+        GetString(property.Name) is { } current && property.Value.ValueEquals(SecretMask.Mask(current));
 
     /// <summary>The effective settings as the API shows them: every key, secrets masked or null.</summary>
     public JsonObject ToMaskedJson()

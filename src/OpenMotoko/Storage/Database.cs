@@ -27,6 +27,7 @@ internal sealed class Database
     {
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
+        ApplyPragmas(connection);
         return connection;
     }
 
@@ -34,7 +35,17 @@ internal sealed class Database
     {
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken);
+        ApplyPragmas(connection);
         return connection;
+    }
+
+    // Per-connection settings the connection string cannot carry: a commit is on disk when it returns
+    // (synchronous=FULL survives power loss in WAL mode), and SQLite itself waits out a busy writer.
+    private static void ApplyPragmas(SqliteConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000;";
+        command.ExecuteNonQuery();
     }
 
     /// <summary>Copies the live database into <paramref name="destination"/> with SQLite's online backup.</summary>

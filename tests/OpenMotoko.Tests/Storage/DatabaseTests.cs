@@ -1,0 +1,99 @@
+using Microsoft.Data.Sqlite;
+using OpenMotoko.Hosting;
+using OpenMotoko.Storage;
+
+namespace OpenMotoko.Tests.Storage;
+
+public sealed class DatabaseTests
+{
+    private static object? Scalar(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteScalar();
+    }
+
+    [Fact]
+    public async Task Migrations_create_the_tables_and_set_user_version()
+    {
+        await using var app = await TestApp.StartAsync();
+        var database = (Database)app.Services.GetService(typeof(Database))!;
+
+        using var connection = database.Open();
+
+        Assert.True(Migrator.LatestVersion >= 1);
+        Assert.Equal((long)Migrator.LatestVersion, Scalar(connection, "PRAGMA user_version;"));
+        foreach (var table in new[] { "settings", "sessions", "owner_password", "login_attempts" })
+        {
+            Assert.Equal(1L, Scalar(connection, $"SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '{table}'"));
+        }
+        Assert.Equal(0, Migrator.Migrate(database));
+    }
+
+    [Fact]
+    public async Task Every_connection_uses_wal_full_sync_foreign_keys_and_a_busy_timeout()
+    {
+        await using var app = await TestApp.StartAsync();
+        await app.RestartAsync(); // the second start runs no migration: the settings must not depend on one
+        var database = (Database)app.Services.GetService(typeof(Database))!;
+
+        for (var i = 0; i < 3; i++)
+        {
+            await using var connection = await database.OpenAsync();
+            Assert.Equal("wal", Scalar(connection, "PRAGMA journal_mode;"));
+            Assert.Equal(2L, Scalar(connection, "PRAGMA synchronous;")); // 2 = FULL
+            Assert.Equal(1L, Scalar(connection, "PRAGMA foreign_keys;"));
+            Assert.True((long)Scalar(connection, "PRAGMA busy_timeout;")! >= 5000);
+        }
+        using var sync = database.Open();
+        Assert.Equal(2L, Scalar(sync, "PRAGMA synchronous;"));
+    }
+
+    [Fact]
+    public void A_database_from_a_newer_version_is_refused_and_left_unchanged()
+    {
+        var dataDir = Directory.CreateTempSubdirectory("openmotoko-test-").FullName;
+        try
+        {
+            var path = Path.Combine(dataDir, "openmotoko.db");
+            using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
+            {
+                connection.Open();
+                Scalar(connection, $"CREATE TABLE future (x INTEGER); PRAGMA user_version = {Migrator.LatestVersion + 1};");
+            }
+            var before = File.ReadAllBytes(path);
+            var options = new DaemonOptions { DataDir = dataDir, Port = 0, Environment = EnvironmentSnapshot.Empty };
+
+            var error = Assert.Throws<DatabaseTooNewException>(() => DaemonHost.Build(options));
+
+            Assert.Contains(path, error.Message, StringComparison.Ordinal);
+            Assert.Contains($"schema version {Migrator.LatestVersion + 1}", error.Message, StringComparison.Ordinal);
+            Assert.Contains("newer openmotoko", error.Message, StringComparison.Ordinal);
+            SqliteConnection.ClearAllPools();
+            Assert.Equal(before, File.ReadAllBytes(path));
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(dataDir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task The_database_path_can_come_from_OPENMOTOKO_DB_PATH()
+    {
+        var elsewhere = Path.Combine(Directory.CreateTempSubdirectory("openmotoko-db-").FullName, "sub", "my.db");
+        await using (var app = await TestApp.StartAsync(new() { ["OPENMOTOKO_PASSWORD"] = TestApp.Password, ["OPENMOTOKO_DB_PATH"] = elsewhere }))
+        {
+            using var owner = await app.LoginClientAsync();
+            (await owner.PutAsync("/api/settings", OpenMotoko.Tests.Hosting.Envelope.Json("{\"theme\":\"dark\"}"))).EnsureSuccessStatusCode();
+            Assert.False(File.Exists(app.DatabasePath));
+        }
+        SqliteConnection.ClearAllPools();
+        using var connection = new SqliteConnection($"Data Source={elsewhere};Pooling=False");
+        connection.Open();
+        Assert.Equal("\"dark\"", Scalar(connection, "SELECT value FROM settings WHERE key = 'theme'"));
+        connection.Close();
+        Directory.Delete(Path.GetDirectoryName(Path.GetDirectoryName(elsewhere))!, recursive: true);
+    }
+}
