@@ -6,6 +6,8 @@ using Microsoft.Extensions.Primitives;
 using OpenMotoko.Auth;
 using OpenMotoko.Health;
 using OpenMotoko.Settings;
+using OpenMotoko.Skills.Files;
+using OpenMotoko.Skills.Shell;
 using OpenMotoko.Storage;
 
 namespace OpenMotoko.Hosting;
@@ -64,6 +66,8 @@ internal static class DaemonHost
         services.AddSingleton<SessionStore>();
         services.AddSingleton<LoginGuard>();
         services.AddSingleton<RequestRateLimiter>();
+        services.AddFilesystemSkill();
+        services.AddShellSkill();
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.ConfigureHttpJsonOptions(json =>
         {

@@ -27,6 +27,12 @@ internal sealed class WorkspacePaths(Func<string> root, string? dataDir = null, 
         new(() => Path.GetFullPath(settings.GetString(SettingsCatalog.Workspace) ?? "workspace", options.DataDir),
             options.DataDir, options.DatabasePath);
 
+    /// <summary>The daemon's data dir, kept out of reach of the tools (the shell sandbox hides it too).</summary>
+    public string? DataDir => dataDir;
+
+    /// <summary>The daemon's database file.</summary>
+    public string? DatabasePath => databasePath;
+
     /// <summary>The workspace's real path, created on first use.</summary>
     public string Root
     {
