@@ -42,20 +42,10 @@ internal static class AllowlistCommand
                     word.Append(command[i]);
                     break;
                 case '\'' or '"':
-                    var close = command.IndexOf(c, i + 1);
+                    var close = ReadQuoted(command, i, word, out error);
                     if (close < 0)
                     {
-                        error = $"a {(c == '"' ? "double" : "single")} quote is not closed";
                         return null;
-                    }
-                    for (var j = i + 1; j < close; j++)
-                    {
-                        if (Refusal(command[j], quoted: true) is { } inside)
-                        {
-                            error = Refuse(inside);
-                            return null;
-                        }
-                        word.Append(command[j]);
                     }
                     i = close;
                     break;
@@ -75,6 +65,34 @@ internal static class AllowlistCommand
             return null;
         }
         return words;
+    }
+
+    /// <summary>Appends a quoted part to the word; returns the index of the closing quote, or -1 with an error.</summary>
+    private static int ReadQuoted(string command, int open, StringBuilder word, out string error)
+    {
+        error = "";
+        var quote = command[open];
+        for (var j = open + 1; j < command.Length; j++)
+        {
+            var c = command[j];
+            if (c == quote)
+            {
+                return j;
+            }
+            if (Refusal(c, quoted: true) is { } inside)
+            {
+                error = Refuse(inside);
+                return -1;
+            }
+            // Inside double quotes a backslash escapes only a quote or a backslash, as in sh.
+            if (quote == '"' && c == '\\' && j + 1 < command.Length && command[j + 1] is ('"' or '\\'))
+            {
+                c = command[++j];
+            }
+            word.Append(c);
+        }
+        error = $"a {(quote == '"' ? "double" : "single")} quote is not closed";
+        return -1;
     }
 
     private static string Refuse(string what) =>

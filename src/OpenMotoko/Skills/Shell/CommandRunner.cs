@@ -42,9 +42,9 @@ internal sealed class CommandRunner(TimeProvider time)
         }
         // Whatever it left running in its group (background jobs, a killed parent's children) goes too.
         ProcessTree.KillGroup(process);
-        await process.WaitForExitAsync(CancellationToken.None);
         try
         {
+            await process.WaitForExitAsync(CancellationToken.None).WaitAsync(DrainGrace, time, CancellationToken.None);
             await drains.WaitAsync(DrainGrace, time, CancellationToken.None);
         }
         catch (TimeoutException)
@@ -53,6 +53,6 @@ internal sealed class CommandRunner(TimeProvider time)
             await stopReading.CancelAsync();
         }
         cancellationToken.ThrowIfCancellationRequested();
-        return new CommandResult(timedOut ? -1 : process.ExitCode, stdout.ToString(), stderr.ToString(), timedOut);
+        return new CommandResult(timedOut || !process.HasExited ? -1 : process.ExitCode, stdout.ToString(), stderr.ToString(), timedOut);
     }
 }
