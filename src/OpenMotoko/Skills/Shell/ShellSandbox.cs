@@ -36,7 +36,9 @@ internal sealed class ShellSandbox
         {
             return argv;
         }
-        List<string> args = [Bwrap, "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"];
+        // --die-with-parent follows the parent *thread*: .NET may start the child from a pool thread that
+        // exits later, which would kill bwrap mid-run and orphan the sandbox. A waiting shell is the parent instead.
+        List<string> args = ["/bin/sh", "-c", "\"$@\"; exit $?", "sh", Bwrap, "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"];
         var data = dataDir is not null && Directory.Exists(dataDir) ? NativePath.Real(dataDir) : null;
         var workspaceInsideData = data is not null && WorkspacePaths.IsInside(workspace, data);
         if (workspaceInsideData)

@@ -7,9 +7,12 @@ namespace OpenMotoko.Tests.Skills.Files;
 /// <summary>A temp data dir with the workspace inside it (the default layout), and a way to call a tool.</summary>
 internal sealed class ToolKit : IDisposable
 {
-    public ToolKit()
+    /// <param name="parent">Where to create it; the sandbox tests use a folder outside /tmp (which bubblewrap hides anyway).</param>
+    public ToolKit(string? parent = null)
     {
-        Root = Directory.CreateTempSubdirectory("openmotoko-tools-").FullName;
+        Root = parent is null
+            ? Directory.CreateTempSubdirectory("openmotoko-tools-").FullName
+            : Directory.CreateDirectory(Path.Combine(parent, $"openmotoko-tools-{Guid.NewGuid():N}")).FullName;
         DataDir = Path.Combine(Root, "data");
         Workspace = Path.Combine(DataDir, "workspace");
         Directory.CreateDirectory(Workspace);
