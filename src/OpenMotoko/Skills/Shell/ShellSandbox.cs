@@ -27,6 +27,9 @@ internal sealed class ShellSandbox
     /// <summary>The sandbox commands run in on this machine, probed once. For `openmotoko doctor`.</summary>
     public static ShellSandbox Detect() => Detected.Value;
 
+    /// <summary>One line for `openmotoko doctor`: "active: bubblewrap 0.8.0 (/usr/bin/bwrap)" or "inactive: why".</summary>
+    public static string Describe() => Detect().Status;
+
     public static ShellSandbox Disabled(string why) => new(null, $"inactive: {why}");
 
     /// <summary>Wraps argv so it runs inside bubblewrap (or returns it unchanged when inactive).</summary>
