@@ -44,6 +44,29 @@ internal static partial class NativePath
         }
     }
 
+    /// <summary>
+    /// Opens for reading without blocking on a FIFO (a plain open would wait forever for a writer).
+    /// Linux only (flag values are the same on x64 and arm64); null elsewhere, where the caller opens normally.
+    /// </summary>
+    public static Microsoft.Win32.SafeHandles.SafeFileHandle? OpenReadNonBlocking(string path)
+    {
+        const int ReadOnlyNonBlockCloseOnExec = 0x0 | 0x800 | 0x80000;
+        if (!OperatingSystem.IsLinux())
+        {
+            return null;
+        }
+        var fd = Open(path, ReadOnlyNonBlockCloseOnExec);
+        if (fd < 0)
+        {
+            throw new IOException($"cannot open '{path}': {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
+        }
+        return new Microsoft.Win32.SafeHandles.SafeFileHandle(fd, ownsHandle: true);
+    }
+
+    [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    private static partial int Open(string path, int flags);
+
     [LibraryImport("libc", EntryPoint = "realpath", StringMarshalling = StringMarshalling.Utf8)]
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
     private static partial nint RealPath(string path, nint resolved);

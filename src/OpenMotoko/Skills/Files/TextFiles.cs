@@ -43,7 +43,15 @@ internal static class TextFiles
             error = $"'{path.RelativePath}' does not exist";
             return null;
         }
-        var stream = new FileStream(path.FullPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        var stream = NativePath.OpenReadNonBlocking(path.FullPath) is { } handle
+            ? new FileStream(handle, FileAccess.Read)
+            : new FileStream(path.FullPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        if (!stream.CanSeek)
+        {
+            stream.Dispose();
+            error = $"'{path.RelativePath}' is not a regular file (a pipe or device); refused";
+            return null;
+        }
         if (!workspace.IsOpenedInside(stream.SafeFileHandle))
         {
             stream.Dispose();

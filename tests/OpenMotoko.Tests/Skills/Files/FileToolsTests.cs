@@ -52,6 +52,21 @@ public sealed class FileToolsTests : IDisposable
     }
 
     [Fact]
+    public async Task A_fifo_is_refused_instead_of_blocking_forever()
+    {
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [_kit.InWorkspace("pipe")]))
+        {
+            await mkfifo.WaitForExitAsync();
+        }
+        var read = await CallAsync(new ReadFileTool(_kit.Paths), Json(("path", "pipe"))).WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.True(read.IsError);
+        Assert.Contains("not a regular file", read.Output);
+        var edit = await CallAsync(new EditFileTool(_kit.Paths), Json(("path", "pipe"), ("oldText", "a"), ("newText", "b"))).WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.Contains("not a regular file", edit.Output);
+        Assert.Equal("no matches for 'x'\n", (await CallAsync(new SearchFilesTool(_kit.Paths), Json(("pattern", "x")))).Output);
+    }
+
+    [Fact]
     public async Task Write_creates_parent_folders_and_replaces_atomically()
     {
         var write = new WriteFileTool(_kit.Paths);
