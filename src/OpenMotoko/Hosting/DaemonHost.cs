@@ -9,8 +9,10 @@ using OpenMotoko.Health;
 using OpenMotoko.Providers;
 using OpenMotoko.Registry;
 using OpenMotoko.Settings;
-using OpenMotoko.Skills.Web;
 using OpenMotoko.Skills;
+using OpenMotoko.Skills.Files;
+using OpenMotoko.Skills.Shell;
+using OpenMotoko.Skills.Web;
 using OpenMotoko.Storage;
 
 namespace OpenMotoko.Hosting;
@@ -77,6 +79,8 @@ internal static class DaemonHost
         services.AddAnthropicGoogleOllama();
         services.AddWebSkill();
         services.AddRegistry();
+        services.AddFilesystemSkill();
+        services.AddShellSkill();
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.ConfigureHttpJsonOptions(json =>
         {

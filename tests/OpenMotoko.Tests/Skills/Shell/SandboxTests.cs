@@ -1,0 +1,112 @@
+using OpenMotoko.Skills.Files;
+using OpenMotoko.Skills.Shell;
+using OpenMotoko.Tests.Skills.Files;
+using static OpenMotoko.Tests.Skills.Files.ToolKit;
+using static OpenMotoko.Tests.Skills.Shell.ShellKit;
+
+namespace OpenMotoko.Tests.Skills.Shell;
+
+/// <summary>A test that needs a working bubblewrap; skipped with the reason where there is none.</summary>
+internal sealed class BwrapFactAttribute : FactAttribute
+{
+    public BwrapFactAttribute()
+    {
+        if (!ShellSandbox.Detect().IsActive)
+        {
+            Skip = $"needs bubblewrap: sandbox {ShellSandbox.Detect().Status} (apt-get install bubblewrap)";
+        }
+    }
+}
+
+/// <summary>Commands inside bubblewrap: only the workspace writable, the data dir hidden, the network as configured.</summary>
+public sealed class SandboxTests : IDisposable
+{
+    // Outside /tmp, which the sandbox replaces with an empty tmpfs: hiding the data dir must not rely on that.
+    private readonly ToolKit _kit = new(Directory.Exists("/var/tmp") ? "/var/tmp" : null);
+
+    [BwrapFact]
+    public void The_status_names_the_bubblewrap_version()
+    {
+        Assert.StartsWith("active: bubblewrap ", ShellSandbox.Detect().Status, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_disabled_sandbox_says_why_and_leaves_argv_alone()
+    {
+        var sandbox = ShellSandbox.Disabled("bwrap is not installed");
+        Assert.False(sandbox.IsActive);
+        Assert.Equal("inactive: bwrap is not installed", sandbox.Status);
+        Assert.Equal(["/bin/sh", "-c", "true"], sandbox.Wrap(["/bin/sh", "-c", "true"], "/w", "/w", true, null, null));
+    }
+
+    [BwrapFact]
+    public async Task Only_the_workspace_is_writable()
+    {
+        var marker = $"openmotoko-escape-{Guid.NewGuid():N}";
+        var outsideButTmp = Path.Combine(_kit.Root, marker);
+        var command = $"echo inside > inside.txt; touch /var/tmp/{marker} /root/{marker} {outsideButTmp}; echo rc=$?";
+        var result = Result(await CallAsync(Sandboxed(), Json(("command", command))));
+        Assert.Contains("rc=1", result.Stdout);
+        Assert.Equal("inside\n", File.ReadAllText(_kit.InWorkspace("inside.txt")));
+        Assert.False(File.Exists($"/var/tmp/{marker}"));
+        Assert.False(File.Exists($"/root/{marker}"));
+        Assert.False(File.Exists(outsideButTmp));
+    }
+
+    [BwrapFact]
+    public async Task The_data_dir_and_database_are_hidden()
+    {
+        File.WriteAllText(Path.Combine(_kit.DataDir, "secrets.txt"), "top secret");
+        var result = Result(await CallAsync(Sandboxed(), Json(("command", $"ls -a {_kit.DataDir}; cat {_kit.DatabasePath} {_kit.DataDir}/secrets.txt"))));
+        Assert.Equal(".\n..\nworkspace\n", result.Stdout);
+        Assert.DoesNotContain("not a real database", result.Stdout);
+        Assert.NotEqual(0, result.ExitCode);
+
+        // A workspace configured around the data dir still cannot see into it.
+        var wide = new WorkspacePaths(_kit.Root, _kit.DataDir, _kit.DatabasePath);
+        var around = Result(await CallAsync(Sandboxed(wide), Json(("command", "ls data; cat data/openmotoko.db data/secrets.txt"))));
+        Assert.Equal("", around.Stdout);
+        Assert.NotEqual(0, around.ExitCode);
+    }
+
+    [BwrapFact]
+    public async Task The_network_is_shared_only_when_allowed()
+    {
+        static int Interfaces(string procNetDev) => procNetDev.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length - 2;
+        var offline = Result(await CallAsync(Sandboxed(network: false), Json(("command", "cat /proc/net/dev"))));
+        Assert.Equal(1, Interfaces(offline.Stdout));
+        Assert.Contains("lo:", offline.Stdout);
+        var online = Result(await CallAsync(Sandboxed(network: true), Json(("command", "cat /proc/net/dev"))));
+        Assert.Equal(Interfaces(File.ReadAllText("/proc/net/dev")), Interfaces(online.Stdout));
+    }
+
+    [BwrapFact]
+    public async Task Timeout_kills_everything_inside_the_sandbox()
+    {
+        var tag = Random.Shared.Next(100_000, 999_999);
+        var command = $"sleep {tag}1 & sh -c 'sleep {tag}2 & wait' & wait";
+        var result = Result(await CallAsync(Sandboxed(), Json(("command", command), ("timeoutMs", 1500))));
+        Assert.True(result.TimedOut, $"{result.ExitCode} {result.Stdout} {result.Stderr}");
+        for (var attempt = 0; attempt < 100 && LiveProcessesWith($"sleep {tag}").Count > 0; attempt++)
+        {
+            await Task.Delay(20);
+        }
+        Assert.Empty(LiveProcessesWith($"sleep {tag}"));
+    }
+
+    [BwrapFact]
+    public async Task Allowlist_mode_runs_inside_the_sandbox_too()
+    {
+        var tool = Tool(_kit.Paths, new ShellPolicy(["touch"], true), ShellSandbox.Detect());
+        var marker = $"openmotoko-escape-{Guid.NewGuid():N}";
+        var result = Result(await CallAsync(tool, Json(("command", $"touch ok.txt /var/tmp/{marker}"))));
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.True(File.Exists(_kit.InWorkspace("ok.txt")));
+        Assert.False(File.Exists($"/var/tmp/{marker}"));
+    }
+
+    private ExecuteCommandTool Sandboxed(WorkspacePaths? paths = null, bool network = true) =>
+        Tool(paths ?? _kit.Paths, new ShellPolicy([], network), ShellSandbox.Detect());
+
+    public void Dispose() => _kit.Dispose();
+}
