@@ -56,6 +56,7 @@ internal sealed class DoctorCommand : Command
             }
             CheckBind(report, host, password.IsConfigured);
             CheckProviders(report, settings, context.Environment);
+            CheckSandbox(report);
             await CheckPortAsync(report, host, port, cancellationToken);
             return report.ExitCode;
         });
@@ -139,6 +140,19 @@ internal sealed class DoctorCommand : Command
         else
         {
             report.Warn($"no LLM provider configured: set ANTHROPIC_API_KEY, OPENAI_API_KEY, GOOGLE_AI_API_KEY, GENERIC_LLM_BASE_URL or OLLAMA_HOST (Ollama is tried at {settings.GetString(SettingsCatalog.OllamaHost)})");
+        }
+    }
+
+    private static void CheckSandbox(Report report)
+    {
+        var sandbox = Skills.Shell.ShellSandbox.Detect();
+        if (sandbox.IsActive)
+        {
+            report.Ok($"shell sandbox {sandbox.Status}");
+        }
+        else
+        {
+            report.Warn($"shell sandbox {sandbox.Status}; commands run unconfined in the workspace (install bubblewrap: apt-get install bubblewrap)");
         }
     }
 
