@@ -3,7 +3,9 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Primitives;
+using OpenMotoko.Activity;
 using OpenMotoko.Auth;
+using OpenMotoko.Costs;
 using OpenMotoko.Health;
 using OpenMotoko.Settings;
 using OpenMotoko.Storage;
@@ -64,6 +66,7 @@ internal static class DaemonHost
         services.AddSingleton<SessionStore>();
         services.AddSingleton<LoginGuard>();
         services.AddSingleton<RequestRateLimiter>();
+        services.AddCostsAndActivity();
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.ConfigureHttpJsonOptions(json =>
         {
@@ -72,6 +75,8 @@ internal static class DaemonHost
             chain.Insert(0, HealthJsonContext.Default);
             chain.Insert(0, AuthJsonContext.Default);
             chain.Insert(0, SettingsJsonContext.Default);
+            chain.Insert(0, CostsJsonContext.Default);
+            chain.Insert(0, ActivityJsonContext.Default);
         });
         var corsOrigins = options.CorsOrigins;
         if (corsOrigins.Length > 0)
@@ -100,6 +105,7 @@ internal static class DaemonHost
         app.MapHealth();
         app.MapAuth();
         app.MapSettings();
+        app.MapCostsAndActivity();
 
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("OpenMotoko");
         if (migrations > 0)
