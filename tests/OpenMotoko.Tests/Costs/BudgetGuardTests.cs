@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using OpenMotoko.Agent;
 using static OpenMotoko.Tests.Costs.CostTestKit;
 
 namespace OpenMotoko.Tests.Costs;
@@ -124,6 +126,49 @@ public sealed class BudgetGuardTests
         Assert.Equal(0.012207m, data.GetProperty("cost").GetDecimal());
         Assert.Equal(0.012207m, data.GetProperty("todayTotal").GetDecimal());
         Assert.Equal(0.024414m, data.GetProperty("monthTotal").GetDecimal());
+    }
+
+    [Fact]
+    public async Task Concurrent_calls_are_all_counted_exactly()
+    {
+        await using var app = await StartAsync(new { daily = 0, monthly = 0 });
+
+        await Task.WhenAll(Enumerable.Range(0, 40).Select(i => Task.Run(() => SonnetAsync(app))));
+
+        using var client = await app.LoginClientAsync();
+        Assert.Equal(40 * 0.012207m, (await GetJsonAsync(client, "/api/costs/today")).GetProperty("total").GetDecimal());
+        var latest = (await GetJsonAsync(client, "/api/activity?type=cost:updated&limit=100")).GetProperty("items").EnumerateArray()
+            .Max(item => item.GetProperty("data").GetProperty("todayTotal").GetDecimal());
+        Assert.Equal(40 * 0.012207m, latest);
+    }
+
+    [Fact]
+    public async Task A_call_that_finished_is_recorded_even_when_the_run_was_cancelled()
+    {
+        await using var app = await StartAsync(new { daily = 0.01, monthly = 0 });
+        var observer = app.Services.GetServices<ILlmCallObserver>().Single();
+
+        await observer.AfterCallAsync(new LlmCall("c9", "anthropic", "claude-sonnet-4-5"), 1234, 567, 0.012207m, true, new CancellationToken(canceled: true));
+
+        Assert.Equal(["c9|12207"], ReadColumn(app, "SELECT conversation_id || '|' || cost_micros FROM llm_usage"));
+        Assert.Equal("Daily budget of $0.01 reached ($0.012207 spent today).", (await RefusedAsync(app)).Message);
+    }
+
+    [Fact]
+    public async Task Changing_the_time_zone_moves_the_day_the_guard_counts()
+    {
+        await using var app = await StartAsync(new { daily = 1, monthly = 0 });
+        await CallAsync(app, "openai", "gpt-4o", 400_000, 0); // $1.00 at 12:00 UTC on the 28th
+        AdvanceTo(app, "2026-11-29T02:00:00Z");
+        await QuarterAsync(app); // a new day in UTC
+
+        using var client = await app.LoginClientAsync();
+        await PutAsync(client, "/api/settings", new Dictionary<string, string> { ["app.timezone"] = "America/Los_Angeles" });
+        // 18:00 on the 28th in Los Angeles: both calls fall on the same local day
+        Assert.Equal("Daily budget of $1.00 reached ($1.25 spent today).", (await RefusedAsync(app)).Message);
+
+        AdvanceTo(app, "2026-11-29T08:00:00Z"); // midnight in Los Angeles
+        await QuarterAsync(app);
     }
 
     /// <summary>The budget:alert events, oldest first, as "period key threshold spent".</summary>
