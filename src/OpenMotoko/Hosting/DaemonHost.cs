@@ -3,8 +3,10 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Primitives;
+using OpenMotoko.Activity;
 using OpenMotoko.Approvals;
 using OpenMotoko.Auth;
+using OpenMotoko.Costs;
 using OpenMotoko.Health;
 using OpenMotoko.Providers;
 using OpenMotoko.Registry;
@@ -81,6 +83,7 @@ internal static class DaemonHost
         services.AddRegistry();
         services.AddFilesystemSkill();
         services.AddShellSkill();
+        services.AddCostsAndActivity();
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.ConfigureHttpJsonOptions(json =>
         {
@@ -92,6 +95,8 @@ internal static class DaemonHost
             chain.Insert(0, SkillsJsonContext.Default);
             chain.Insert(0, ApprovalsJsonContext.Default);
             chain.Insert(0, RegistryJsonContext.Default);
+            chain.Insert(0, CostsJsonContext.Default);
+            chain.Insert(0, ActivityJsonContext.Default);
         });
         var corsOrigins = options.CorsOrigins;
         if (corsOrigins.Length > 0)
@@ -129,6 +134,7 @@ internal static class DaemonHost
         app.MapSkills();
         app.MapApprovals();
         app.MapRegistry();
+        app.MapCostsAndActivity();
 
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("OpenMotoko");
         foreach (var ignored in settings.IgnoredEnvironment)

@@ -1,0 +1,123 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using OpenMotoko.Hosting;
+using OpenMotoko.Settings;
+
+namespace OpenMotoko.Activity;
+
+/// <summary>
+/// Makes activity data safe to keep: values under secret-looking keys, the configured secrets
+/// (provider keys, the owner password) and bearer/API-key shaped strings become "[redacted]";
+/// long strings are cut and oversized data is replaced by a short note.
+/// </summary>
+internal sealed partial class ActivityRedactor(SettingsStore settings, EnvironmentSnapshot environment)
+{
+    public const string Redacted = "[redacted]";
+    public const int MaxStringLength = 2_000;
+    public const int MaxDataLength = 16_000;
+
+    private static readonly string[] SecretWords =
+        ["password", "passwd", "secret", "apikey", "authorization", "cookie", "credential", "privatekey", "accesskey", "sessionid"];
+
+    public JsonObject Redact(JsonObject data)
+    {
+        var secrets = ConfiguredSecrets();
+        var copy = (JsonObject)data.DeepClone();
+        Clean(copy, secrets, depth: 0);
+        var json = copy.ToJsonString();
+        return json.Length <= MaxDataLength ? copy : new JsonObject
+        {
+            ["truncated"] = true,
+            ["originalLength"] = json.Length,
+            ["preview"] = json[..MaxStringLength],
+        };
+    }
+
+    /// <summary>True for keys like apiKey, x-api-key, accessToken, password, Authorization (but not inputTokens).</summary>
+    public static bool IsSecretKey(string key)
+    {
+        var normalized = key.Replace("_", "", StringComparison.Ordinal).Replace("-", "", StringComparison.Ordinal).ToLowerInvariant();
+        return normalized.EndsWith("token", StringComparison.Ordinal) || SecretWords.Any(word => normalized.Contains(word, StringComparison.Ordinal));
+    }
+
+    private List<string> ConfiguredSecrets()
+    {
+        var secrets = new List<string>();
+        foreach (var definition in SettingsCatalog.All)
+        {
+            if (definition.IsSecret && settings.GetString(definition.Key) is { Length: >= 6 } value)
+            {
+                secrets.Add(value);
+            }
+        }
+        if (environment.Get("OPENMOTOKO_PASSWORD") is { Length: >= 6 } password)
+        {
+            secrets.Add(password);
+        }
+        // Longest first, so a secret that contains another is removed whole.
+        secrets.Sort((a, b) => b.Length.CompareTo(a.Length));
+        return secrets;
+    }
+
+    private static void Clean(JsonNode node, List<string> secrets, int depth)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                foreach (var key in obj.Select(p => p.Key).ToList())
+                {
+                    if (obj[key] is { } child && Replacement(child, IsSecretKey(key), secrets, depth) is { } replacement)
+                    {
+                        obj[key] = replacement;
+                    }
+                }
+                break;
+            case JsonArray array:
+                for (var i = 0; i < array.Count; i++)
+                {
+                    if (array[i] is { } child && Replacement(child, false, secrets, depth) is { } replacement)
+                    {
+                        array[i] = replacement;
+                    }
+                }
+                break;
+        }
+    }
+
+    /// <summary>The value to put in place of <paramref name="child"/>, or null when it was cleaned in place.</summary>
+    private static JsonNode? Replacement(JsonNode child, bool secretKey, List<string> secrets, int depth)
+    {
+        if (secretKey)
+        {
+            return JsonValue.Create(Redacted);
+        }
+        if (child is JsonValue value)
+        {
+            return value.GetValueKind() == JsonValueKind.String ? JsonValue.Create(Scrub(value.GetValue<string>(), secrets)) : null;
+        }
+        if (depth >= 32)
+        {
+            return JsonValue.Create("[too deep]");
+        }
+        Clean(child, secrets, depth + 1);
+        return null;
+    }
+
+    private static string Scrub(string text, List<string> secrets)
+    {
+        foreach (var secret in secrets)
+        {
+            text = text.Replace(secret, Redacted, StringComparison.Ordinal);
+        }
+        text = BearerPattern().Replace(text, "Bearer " + Redacted);
+        text = KeyPattern().Replace(text, Redacted);
+        return text.Length <= MaxStringLength ? text : string.Concat(text.AsSpan(0, MaxStringLength), "…[truncated]");
+    }
+
+    [GeneratedRegex(@"Bearer\s+[A-Za-z0-9._~+/=-]{8,}", RegexOptions.IgnoreCase)]
+    private static partial Regex BearerPattern();
+
+    [GeneratedRegex(@"\b(?:sk|pk|rk)-[A-Za-z0-9_-]{16,}")]
+    private static partial Regex KeyPattern();
+}
