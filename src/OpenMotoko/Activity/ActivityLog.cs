@@ -19,7 +19,7 @@ internal sealed record ActivityQuery(int Limit, int Offset, string? Type, string
 /// The activity feed: stores every event (secrets redacted, size bounded) and hands it to live
 /// listeners (the /ws feed) through bounded channels that drop the oldest event for a slow reader.
 /// </summary>
-internal sealed class ActivityLog(Database database, ActivityRedactor redactor, TimeProvider time) : IActivitySink
+internal sealed class ActivityLog(Database database, SecretRedactor redactor, TimeProvider time) : IActivitySink
 {
     private const int MaxFieldLength = 200;
 

@@ -12,7 +12,7 @@ internal static class CostsServices
         services.AddSingleton<UsageStore>();
         services.AddSingleton<BudgetGuard>();
         services.AddSingleton<ILlmCallObserver>(static provider => provider.GetRequiredService<BudgetGuard>());
-        services.AddSingleton<ActivityRedactor>();
+        services.AddSingleton<SecretRedactor>();
         services.AddSingleton<ActivityLog>();
         services.AddSingleton<IActivitySink>(static provider => provider.GetRequiredService<ActivityLog>());
         return services;

@@ -14,7 +14,6 @@ internal static class SkillsServices
         services.AddSingleton<SkillModes>();
         services.AddSingleton<InstructionSkillLibrary>();
         services.AddSingleton<SkillCatalog>();
-        services.AddSingleton<SecretRedactor>();
         services.AddSingleton<ApprovalBroker>();
         services.AddSingleton<IToolPolicy, SkillToolPolicy>();
 

@@ -66,9 +66,9 @@ public sealed class ActivityRedactionTests
 
         var rows = ReadColumn(app, "SELECT data FROM activity ORDER BY id");
         var first = JsonNode.Parse(rows[0])!["output"]!.GetValue<string>();
-        Assert.Equal(ActivityRedactor.MaxStringLength, first.IndexOf('…', StringComparison.Ordinal));
+        Assert.Equal(SecretRedactor.MaxStringLength, first.IndexOf('…', StringComparison.Ordinal));
         var second = JsonNode.Parse(rows[1])!.AsObject();
         Assert.True(second["truncated"]!.GetValue<bool>());
-        Assert.True(rows[1].Length < ActivityRedactor.MaxDataLength);
+        Assert.True(rows[1].Length < SecretRedactor.MaxDataLength);
     }
 }

@@ -7,11 +7,11 @@ using OpenMotoko.Settings;
 namespace OpenMotoko.Activity;
 
 /// <summary>
-/// Makes activity data safe to keep: values under secret-looking keys, the configured secrets
+/// Makes data safe to keep or show (activity rows, approval prompts): values under secret-looking keys, the configured secrets
 /// (provider keys, the owner password) and bearer/API-key shaped strings become "[redacted]";
 /// long strings are cut and oversized data is replaced by a short note.
 /// </summary>
-internal sealed partial class ActivityRedactor(SettingsStore settings, EnvironmentSnapshot environment)
+internal sealed partial class SecretRedactor(SettingsStore settings, EnvironmentSnapshot environment)
 {
     public const string Redacted = "[redacted]";
     public const int MaxStringLength = 2_000;
@@ -32,6 +32,14 @@ internal sealed partial class ActivityRedactor(SettingsStore settings, Environme
             ["originalLength"] = json.Length,
             ["preview"] = json[..MaxStringLength],
         };
+    }
+
+    /// <summary>A redacted copy of any JSON value (tool arguments, for example).</summary>
+    public JsonNode? Redact(JsonElement value)
+    {
+        var wrapper = new JsonObject { ["value"] = JsonNode.Parse(value.GetRawText()) };
+        Clean(wrapper, ConfiguredSecrets(), depth: 0);
+        return wrapper["value"]?.DeepClone();
     }
 
     /// <summary>True for keys like apiKey, x-api-key, accessToken, password, Authorization (but not inputTokens).</summary>
