@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Primitives;
 using OpenMotoko.Auth;
 using OpenMotoko.Health;
+using OpenMotoko.Providers;
 using OpenMotoko.Settings;
 using OpenMotoko.Storage;
 
@@ -64,6 +65,7 @@ internal static class DaemonHost
         services.AddSingleton<SessionStore>();
         services.AddSingleton<LoginGuard>();
         services.AddSingleton<RequestRateLimiter>();
+        services.AddProviders();
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.ConfigureHttpJsonOptions(json =>
         {
