@@ -74,6 +74,7 @@ internal static class DaemonHost
             chain.Insert(0, HealthJsonContext.Default);
             chain.Insert(0, AuthJsonContext.Default);
             chain.Insert(0, SettingsJsonContext.Default);
+            chain.Insert(0, ModelsJsonContext.Default);
         });
         var corsOrigins = options.CorsOrigins;
         if (corsOrigins.Length > 0)
@@ -102,6 +103,7 @@ internal static class DaemonHost
         app.MapHealth();
         app.MapAuth();
         app.MapSettings();
+        app.MapModels();
 
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("OpenMotoko");
         if (migrations > 0)
