@@ -84,6 +84,7 @@ internal static class DaemonHost
         services.AddFilesystemSkill();
         services.AddShellSkill();
         services.AddCostsAndActivity();
+        services.AddProviders();
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.ConfigureHttpJsonOptions(json =>
         {
@@ -97,6 +98,7 @@ internal static class DaemonHost
             chain.Insert(0, RegistryJsonContext.Default);
             chain.Insert(0, CostsJsonContext.Default);
             chain.Insert(0, ActivityJsonContext.Default);
+            chain.Insert(0, ModelsJsonContext.Default);
         });
         var corsOrigins = options.CorsOrigins;
         if (corsOrigins.Length > 0)
@@ -135,6 +137,7 @@ internal static class DaemonHost
         app.MapApprovals();
         app.MapRegistry();
         app.MapCostsAndActivity();
+        app.MapModels();
 
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("OpenMotoko");
         foreach (var ignored in settings.IgnoredEnvironment)
