@@ -3,7 +3,9 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Primitives;
+using OpenMotoko.Agent;
 using OpenMotoko.Auth;
+using OpenMotoko.Conversations;
 using OpenMotoko.Health;
 using OpenMotoko.Providers;
 using OpenMotoko.Settings;
@@ -19,7 +21,7 @@ internal static class DaemonHost
     private static readonly StringValues DenyFrames = "DENY";
     private static readonly StringValues ApiPolicy = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
-    public static WebApplication Build(DaemonOptions options, TimeProvider? timeProvider = null)
+    public static WebApplication Build(DaemonOptions options, TimeProvider? timeProvider = null, Action<IServiceCollection>? configureServices = null)
     {
         var time = timeProvider ?? TimeProvider.System;
         Directory.CreateDirectory(options.DataDir);
@@ -66,6 +68,7 @@ internal static class DaemonHost
         services.AddSingleton<LoginGuard>();
         services.AddSingleton<RequestRateLimiter>();
         services.AddProviders();
+        services.AddAgent();
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.ConfigureHttpJsonOptions(json =>
         {
@@ -74,6 +77,8 @@ internal static class DaemonHost
             chain.Insert(0, HealthJsonContext.Default);
             chain.Insert(0, AuthJsonContext.Default);
             chain.Insert(0, SettingsJsonContext.Default);
+            chain.Insert(0, ConversationsJsonContext.Default);
+            chain.Insert(0, AgentJsonContext.Default);
         });
         var corsOrigins = options.CorsOrigins;
         if (corsOrigins.Length > 0)
@@ -82,6 +87,7 @@ internal static class DaemonHost
                 policy.WithOrigins(corsOrigins).AllowAnyHeader().AllowAnyMethod().AllowCredentials()));
         }
 
+        configureServices?.Invoke(services); // tests add fakes of outside things (e.g. a slow tool)
         var app = builder.Build();
         app.UseMiddleware<ErrorEnvelopeMiddleware>();
         app.Use(static (context, next) =>
@@ -102,6 +108,7 @@ internal static class DaemonHost
         app.MapHealth();
         app.MapAuth();
         app.MapSettings();
+        app.MapAgent();
 
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("OpenMotoko");
         if (migrations > 0)
