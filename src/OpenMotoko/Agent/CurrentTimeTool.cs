@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using OpenMotoko.Providers;
 using OpenMotoko.Settings;
 
@@ -51,13 +50,9 @@ internal sealed class CurrentTimeTool(TimeProvider time, SettingsStore settings)
         }
 
         var local = TimeZoneInfo.ConvertTime(time.GetUtcNow(), zone);
-        var result = new JsonObject
-        {
-            ["timezone"] = zone.Id,
-            ["iso"] = local.ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture),
-            ["weekday"] = local.DayOfWeek.ToString(),
-            ["unixMs"] = local.ToUnixTimeMilliseconds(),
-        };
-        return Task.FromResult(ToolOutcome.Ok(result.ToJsonString()));
+        // Plain text: a JSON encoder would escape the '+' of the offset.
+        var text = string.Create(CultureInfo.InvariantCulture,
+            $"{local:yyyy-MM-dd'T'HH:mm:sszzz} ({local.DayOfWeek}, time zone {zone.Id}, unix ms {local.ToUnixTimeMilliseconds()})");
+        return Task.FromResult(ToolOutcome.Ok(text));
     }
 }
