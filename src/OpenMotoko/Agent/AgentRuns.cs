@@ -13,11 +13,13 @@ internal sealed class AgentRuns : IHostedService
     private readonly ConcurrentDictionary<string, AgentRun> _byConversation = new(StringComparer.Ordinal);
     private readonly AgentLoop _loop;
     private readonly TimeProvider _time;
+    private readonly CancellationToken _stopping;
 
     public AgentRuns(AgentLoop loop, TimeProvider time, IHostApplicationLifetime lifetime)
     {
         _loop = loop;
         _time = time;
+        _stopping = lifetime.ApplicationStopping;
         // Before Kestrel drains requests: an SSE response waiting on a run must not hold the shutdown.
         lifetime.ApplicationStopping.Register(CancelAll);
     }
@@ -35,22 +37,31 @@ internal sealed class AgentRuns : IHostedService
             run.Dispose();
             return null;
         }
+        // Completion is set before the run starts, so shutdown never waits on a placeholder.
+        var start = new Task<Task<RunOutcome>>(() => RunAsync(run, request));
+        run.Completion = start.Unwrap();
         _byId[run.Id] = run;
-        run.Completion = Task.Run(async () =>
+        start.Start(TaskScheduler.Default);
+        if (_stopping.IsCancellationRequested)
         {
-            try
-            {
-                return await _loop.RunAsync(run, request);
-            }
-            finally
-            {
-                _byId.TryRemove(run.Id, out _);
-                _byConversation.TryRemove(new KeyValuePair<string, AgentRun>(request.Conversation.Id, run));
-                run.CompleteEvents();
-                run.Dispose();
-            }
-        }, CancellationToken.None);
+            Cancel(run); // started while the daemon shuts down: store the message, answer nothing
+        }
         return run;
+    }
+
+    private async Task<RunOutcome> RunAsync(AgentRun run, AgentRequest request)
+    {
+        try
+        {
+            return await _loop.RunAsync(run, request);
+        }
+        finally
+        {
+            _byId.TryRemove(run.Id, out _);
+            _byConversation.TryRemove(new KeyValuePair<string, AgentRun>(request.Conversation.Id, run));
+            run.CompleteEvents();
+            run.Dispose();
+        }
     }
 
     public bool Cancel(string id)

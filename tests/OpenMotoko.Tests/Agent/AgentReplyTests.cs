@@ -15,7 +15,12 @@ public sealed class AgentReplyTests
     public async Task A_message_is_answered_as_json_priced_and_stored()
     {
         var sink = new RecordingSink();
-        await using var h = await AgentHarness.StartAsync(s => s.AddSingleton<IActivitySink>(sink));
+        var observer = new CountingObserver();
+        await using var h = await AgentHarness.StartAsync(s =>
+        {
+            s.AddSingleton<IActivitySink>(sink);
+            s.AddSingleton<ILlmCallObserver>(observer);
+        });
         h.ThenText(1000, 500, "Hello", " world");
         var id = await h.CreateConversationAsync();
 
@@ -48,6 +53,7 @@ public sealed class AgentReplyTests
         Assert.Equal(0.00045m, stored.GetProperty("cost").GetDecimal());
         Assert.Equal("Say hello", (await h.GetConversationAsync(id)).GetProperty("title").GetString());
 
+        Assert.Equal(("openai", "gpt-4o-mini", 1000L, 500L, 0.00045m), Assert.Single(observer.After));
         Assert.Equal(["message:received", "llm:complete", "message:sent"], sink.Entries.Select(e => e.Type));
         var llm = sink.Entries.Single(e => e.Type == "llm:complete");
         Assert.Equal(id, llm.ConversationId);
