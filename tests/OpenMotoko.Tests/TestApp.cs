@@ -18,6 +18,7 @@ internal sealed class TestApp : IAsyncDisposable
 
     private readonly Dictionary<string, string> _environment;
     private WebApplication? _app;
+    private Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? _configureServices;
 
     private TestApp(string dataDir, Dictionary<string, string> environment, FakeTimeProvider time)
     {
@@ -37,11 +38,13 @@ internal sealed class TestApp : IAsyncDisposable
     public string DatabasePath => Path.Combine(DataDir, "openmotoko.db");
 
     /// <summary>Starts a daemon. <paramref name="environment"/> replaces the defaults (which set a password).</summary>
-    public static async Task<TestApp> StartAsync(Dictionary<string, string>? environment = null, string? dataDir = null)
+    public static async Task<TestApp> StartAsync(Dictionary<string, string>? environment = null, string? dataDir = null,
+        Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? configureServices = null)
     {
         dataDir ??= Directory.CreateTempSubdirectory("openmotoko-test-").FullName;
         environment ??= new Dictionary<string, string> { ["OPENMOTOKO_PASSWORD"] = Password };
         var app = new TestApp(dataDir, environment, new FakeTimeProvider(DateTimeOffset.Parse("2026-11-28T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture)));
+        app._configureServices = configureServices;
         await app.StartHostAsync();
         return app;
     }
@@ -86,7 +89,7 @@ internal sealed class TestApp : IAsyncDisposable
 
     private async Task StartHostAsync()
     {
-        _app = DaemonHost.Build(Options(), Time);
+        _app = DaemonHost.Build(Options(), Time, _configureServices);
         await _app.StartAsync();
         BaseAddress = new Uri(_app.Urls.First());
         Client = new HttpClient { BaseAddress = BaseAddress };

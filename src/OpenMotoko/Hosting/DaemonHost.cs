@@ -4,8 +4,10 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Primitives;
 using OpenMotoko.Activity;
+using OpenMotoko.Agent;
 using OpenMotoko.Approvals;
 using OpenMotoko.Auth;
+using OpenMotoko.Conversations;
 using OpenMotoko.Costs;
 using OpenMotoko.Health;
 using OpenMotoko.Providers;
@@ -27,7 +29,7 @@ internal static class DaemonHost
     private static readonly StringValues DenyFrames = "DENY";
     private static readonly StringValues ApiPolicy = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
-    public static WebApplication Build(DaemonOptions options, TimeProvider? timeProvider = null)
+    public static WebApplication Build(DaemonOptions options, TimeProvider? timeProvider = null, Action<IServiceCollection>? configureServices = null)
     {
         var time = timeProvider ?? TimeProvider.System;
         Directory.CreateDirectory(options.DataDir);
@@ -85,6 +87,7 @@ internal static class DaemonHost
         services.AddShellSkill();
         services.AddCostsAndActivity();
         services.AddProviders();
+        services.AddAgent();
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.ConfigureHttpJsonOptions(json =>
         {
@@ -99,6 +102,8 @@ internal static class DaemonHost
             chain.Insert(0, CostsJsonContext.Default);
             chain.Insert(0, ActivityJsonContext.Default);
             chain.Insert(0, ModelsJsonContext.Default);
+            chain.Insert(0, ConversationsJsonContext.Default);
+            chain.Insert(0, AgentJsonContext.Default);
         });
         var corsOrigins = options.CorsOrigins;
         if (corsOrigins.Length > 0)
@@ -107,6 +112,7 @@ internal static class DaemonHost
                 policy.WithOrigins(corsOrigins).AllowAnyHeader().AllowAnyMethod().AllowCredentials()));
         }
 
+        configureServices?.Invoke(services); // tests add fakes of outside things (e.g. a slow tool)
         var app = builder.Build();
         // Set as the response starts, so answers written after Response.Clear() (errors) keep them;
         // a handler that sets its own (e.g. a CSP for HTML) keeps its value.
@@ -138,6 +144,7 @@ internal static class DaemonHost
         app.MapRegistry();
         app.MapCostsAndActivity();
         app.MapModels();
+        app.MapAgent();
 
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("OpenMotoko");
         foreach (var ignored in settings.IgnoredEnvironment)

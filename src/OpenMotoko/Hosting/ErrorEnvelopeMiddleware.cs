@@ -20,6 +20,12 @@ internal sealed class ErrorEnvelopeMiddleware(RequestDelegate next, ILogger<Erro
             await WriteBadRequestAsync(context, ex);
             return;
         }
+        catch (Agent.AgentStopException ex) when (!context.Response.HasStarted)
+        {
+            context.Response.Clear();
+            await ApiErrors.WriteAsync(context, ex.StatusCode, ex.Code, ex.Message);
+            return;
+        }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
             return; // the client went away; nothing to answer
