@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Primitives;
 using OpenMotoko.Auth;
 using OpenMotoko.Health;
+using OpenMotoko.OpenAiCompat;
 using OpenMotoko.Providers;
 using OpenMotoko.Settings;
 using OpenMotoko.Storage;
@@ -104,6 +105,7 @@ internal static class DaemonHost
         app.MapAuth();
         app.MapSettings();
         app.MapModels();
+        app.MapOpenAiCompat();
 
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("OpenMotoko");
         if (migrations > 0)
