@@ -7,6 +7,7 @@ using OpenMotoko.Agent;
 using OpenMotoko.Auth;
 using OpenMotoko.Conversations;
 using OpenMotoko.Health;
+using OpenMotoko.OpenAiCompat;
 using OpenMotoko.Providers;
 using OpenMotoko.Settings;
 using OpenMotoko.Storage;
@@ -79,6 +80,7 @@ internal static class DaemonHost
             chain.Insert(0, SettingsJsonContext.Default);
             chain.Insert(0, ConversationsJsonContext.Default);
             chain.Insert(0, AgentJsonContext.Default);
+            chain.Insert(0, ModelsJsonContext.Default);
         });
         var corsOrigins = options.CorsOrigins;
         if (corsOrigins.Length > 0)
@@ -109,6 +111,8 @@ internal static class DaemonHost
         app.MapAuth();
         app.MapSettings();
         app.MapAgent();
+        app.MapModels();
+        app.MapOpenAiCompat();
 
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("OpenMotoko");
         if (migrations > 0)

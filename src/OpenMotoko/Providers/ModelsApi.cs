@@ -1,0 +1,73 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using System.Text.Json.Serialization;
+
+namespace OpenMotoko.Providers;
+
+/// <summary>One provider in GET /api/models; <see cref="Error"/> says why its list is empty when asking it failed.</summary>
+internal sealed record ProviderModels(
+    string Id,
+    string Name,
+    bool Configured,
+    IReadOnlyList<ModelInfo> Models,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Error = null);
+
+internal sealed record ModelsResponse(IReadOnlyList<ProviderModels> Providers);
+
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(ModelsResponse))]
+internal sealed partial class ModelsJsonContext : JsonSerializerContext;
+
+internal static partial class ModelsApi
+{
+    /// <summary>How long one provider may take to list its models before it is shown with an error instead.</summary>
+    private static readonly TimeSpan ListTimeout = TimeSpan.FromSeconds(8);
+
+    private static readonly string[] Order = ["anthropic", "openai", "google", "ollama", "generic"];
+
+    public static RouteHandlerBuilder MapModels(this IEndpointRouteBuilder routes) =>
+        routes.MapGet("/api/models", GetModels);
+
+    private static async Task<Ok<ModelsResponse>> GetModels(
+        IEnumerable<ILlmProvider> providers, TimeProvider time, ILoggerFactory loggers, CancellationToken cancellationToken)
+    {
+        var logger = loggers.CreateLogger("OpenMotoko.Providers.Models");
+        var ordered = providers
+            .OrderBy(p => Array.IndexOf(Order, p.Id) is var rank and >= 0 ? rank : Order.Length)
+            .ThenBy(p => p.Id, StringComparer.Ordinal);
+        var listed = await Task.WhenAll(ordered.Select(p => DescribeAsync(p, time, logger, cancellationToken)));
+        return TypedResults.Ok(new ModelsResponse(listed));
+    }
+
+    /// <summary>Lists everything the models API and /v1/models show; a provider that fails gets an empty list and an error.</summary>
+    public static async Task<ProviderModels> DescribeAsync(ILlmProvider provider, TimeProvider time, ILogger logger, CancellationToken cancellationToken)
+    {
+        using var timeout = new CancellationTokenSource(ListTimeout, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        try
+        {
+            var models = await provider.ListModelsAsync(linked.Token);
+            return new ProviderModels(provider.Id, provider.Name, provider.IsConfigured, models);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (OperationCanceledException)
+        {
+            return new ProviderModels(provider.Id, provider.Name, provider.IsConfigured, [],
+                $"{provider.Name} did not list its models within {ListTimeout.TotalSeconds:0} s.");
+        }
+        catch (Exception ex) when (ex is LlmException or HttpRequestException or JsonException or InvalidOperationException)
+        {
+            Log.ListFailed(logger, provider.Id, ex.Message);
+            return new ProviderModels(provider.Id, provider.Name, provider.IsConfigured, [], ex.Message);
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Listing the models of {Provider} failed: {Reason}")]
+        public static partial void ListFailed(ILogger logger, string provider, string reason);
+    }
+}
