@@ -1,7 +1,8 @@
 // Drives the daemon's OpenAI-compatible /v1 endpoint with the official openai SDK.
 // It starts a fake OpenAI upstream (real HTTP, OpenAI's SSE framing) and the real daemon binary
 // pointed at it, logs in, then uses the SDK exactly as any OpenAI client would.
-// Usage: node openai-compat.mjs <path to openmotoko binary>
+// Usage: node openai-compat.mjs <openmotoko binary> | <command...>, e.g. dist/openmotoko or
+//        dotnet src/OpenMotoko/bin/Debug/net10.0/openmotoko.dll
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -10,9 +11,9 @@ import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import OpenAI from 'openai';
 
-const binary = process.argv[2];
+const [binary, ...binaryArgs] = process.argv.slice(2);
 if (!binary) {
-  console.error('usage: node openai-compat.mjs <openmotoko binary>');
+  console.error('usage: node openai-compat.mjs <openmotoko binary | command...>');
   process.exit(2);
 }
 
@@ -52,7 +53,7 @@ const upstreamUrl = `http://127.0.0.1:${upstream.address().port}/v1`;
 
 const dataDir = mkdtempSync(join(tmpdir(), 'openmotoko-sdk-'));
 const password = 'sdk-test-password';
-const daemon = spawn(binary, ['serve', '--host', '127.0.0.1', '--port', '0', '--data-dir', dataDir], {
+const daemon = spawn(binary, [...binaryArgs, 'serve', '--host', '127.0.0.1', '--port', '0', '--data-dir', dataDir], {
   env: { ...process.env, OPENMOTOKO_PASSWORD: password, OPENAI_API_KEY: 'sk-upstream-test-key-0000',
     OPENAI_BASE_URL: upstreamUrl, OPENMOTOKO_LOG_LEVEL: 'Information' },
   stdio: ['ignore', 'pipe', 'pipe'],

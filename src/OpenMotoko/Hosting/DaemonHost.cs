@@ -10,6 +10,7 @@ using OpenMotoko.Auth;
 using OpenMotoko.Conversations;
 using OpenMotoko.Costs;
 using OpenMotoko.Health;
+using OpenMotoko.OpenAiCompat;
 using OpenMotoko.Providers;
 using OpenMotoko.Registry;
 using OpenMotoko.Settings;
@@ -104,6 +105,9 @@ internal static class DaemonHost
             chain.Insert(0, ModelsJsonContext.Default);
             chain.Insert(0, ConversationsJsonContext.Default);
             chain.Insert(0, AgentJsonContext.Default);
+            chain.Insert(0, ConversationsJsonContext.Default);
+            chain.Insert(0, AgentJsonContext.Default);
+            chain.Insert(0, ModelsJsonContext.Default);
         });
         var corsOrigins = options.CorsOrigins;
         if (corsOrigins.Length > 0)
@@ -145,6 +149,9 @@ internal static class DaemonHost
         app.MapCostsAndActivity();
         app.MapModels();
         app.MapAgent();
+        app.MapAgent();
+        app.MapModels();
+        app.MapOpenAiCompat();
 
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("OpenMotoko");
         foreach (var ignored in settings.IgnoredEnvironment)

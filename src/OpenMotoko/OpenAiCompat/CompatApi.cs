@@ -1,0 +1,124 @@
+using System.Text.Json;
+using OpenMotoko.Agent;
+using OpenMotoko.Auth;
+using OpenMotoko.Hosting;
+using OpenMotoko.Providers;
+
+namespace OpenMotoko.OpenAiCompat;
+
+/// <summary>
+/// The OpenAI-compatible endpoint: any OpenAI client can use the daemon as its backend with the
+/// session token as its API key. Errors use OpenAI's shape, not our envelope.
+/// </summary>
+internal static class CompatApi
+{
+    public static RouteGroupBuilder MapOpenAiCompat(this IEndpointRouteBuilder routes)
+    {
+        // Public to the access middleware so a missing session is answered in OpenAI's shape by the filter below.
+        var group = routes.MapGroup("/v1").Public();
+        group.AddEndpointFilter(RequireSession);
+        group.MapGet("/models", ListModels);
+        group.MapPost("/chat/completions", CompleteAsync);
+        return group;
+    }
+
+    private static async ValueTask<object?> RequireSession(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        if (context.HttpContext.Features.Get<Session>() is null)
+        {
+            var hasToken = context.HttpContext.Request.Headers.Authorization.Count > 0;
+            return CompatErrors.Result(StatusCodes.Status401Unauthorized, "invalid_request_error", "invalid_api_key",
+                hasToken ? "Incorrect API key: the session token is unknown or has expired. Log in again (POST /api/auth/login)."
+                         : "Missing API key: send the daemon's session token as 'Authorization: Bearer <token>'.");
+        }
+        return await next(context);
+    }
+
+    private static async Task<IResult> ListModels(IEnumerable<ILlmProvider> providers, TimeProvider time, ILoggerFactory loggers, CancellationToken cancellationToken)
+    {
+        var logger = loggers.CreateLogger("OpenMotoko.OpenAiCompat");
+        var configured = providers.Where(p => p.IsConfigured).ToList();
+        var listed = await Task.WhenAll(configured.Select(p => ModelsApi.DescribeAsync(p, time, logger, cancellationToken)));
+        var data = listed.SelectMany(p => p.Models.Select(m => new CompatModel($"{p.Id}/{m.Id}", "model", 0, p.Id))).ToList();
+        return TypedResults.Json(new CompatModelList("list", data), CompatJsonContext.Default.CompatModelList);
+    }
+
+    private static async Task CompleteAsync(
+        HttpContext context, ProviderRouter router, IEnumerable<ILlmCallObserver> observers, TimeProvider time, CancellationToken cancellationToken)
+    {
+        JsonElement body;
+        try
+        {
+            body = (await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: cancellationToken)).RootElement;
+        }
+        catch (JsonException ex)
+        {
+            await CompatErrors.WriteAsync(context, 400, "invalid_request_error", null, $"The body is not valid JSON: {ex.Message}");
+            return;
+        }
+        var (request, problem) = CompatRequestReader.Read(body);
+        if (request is null)
+        {
+            await CompatErrors.WriteAsync(context, 400, "invalid_request_error", null, problem!);
+            return;
+        }
+
+        var id = $"chatcmpl-{Guid.NewGuid():N}";
+        var created = time.GetUtcNow().ToUnixTimeSeconds();
+        var events = router.StreamWithFallbackAsync(request.Model, request.Chat, "", observers, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        await using (events)
+        {
+            bool any;
+            try
+            {
+                any = await events.MoveNextAsync();
+            }
+            catch (Exception ex) when (CompatErrors.Describe(ex) is { } error)
+            {
+                await CompatErrors.WriteAsync(context, error.Status, error.Type, error.Code, error.Message);
+                return;
+            }
+            var writer = new CompatResponseWriter(context, id, created, request);
+            try
+            {
+                while (any)
+                {
+                    await writer.AddAsync(events.Current, cancellationToken);
+                    any = await events.MoveNextAsync();
+                }
+            }
+            catch (Exception ex) when (CompatErrors.Describe(ex) is { } error)
+            {
+                await writer.FailAsync(error, cancellationToken);
+                return;
+            }
+            await writer.FinishAsync(cancellationToken);
+        }
+    }
+}
+
+/// <summary>A /v1 error: status, OpenAI type and code, message.</summary>
+internal sealed record CompatFailure(int Status, string Type, string? Code, string Message);
+
+internal static class CompatErrors
+{
+    /// <summary>Maps a failure of a routed call to OpenAI's error; null for anything that is a bug.</summary>
+    public static CompatFailure? Describe(Exception ex) => ex switch
+    {
+        AgentStopException { StatusCode: 429 } stop => new(429, "insufficient_quota", stop.Code.ToLowerInvariant(), stop.Message),
+        AgentStopException { StatusCode: >= 400 and < 500 } stop => new(stop.StatusCode, "invalid_request_error", stop.Code.ToLowerInvariant(), stop.Message),
+        AgentStopException stop => new(stop.StatusCode, "api_error", stop.Code.ToLowerInvariant(), stop.Message),
+        LlmException llm => new(502, "api_error", "upstream_error", llm.Message),
+        _ => null,
+    };
+
+    public static IResult Result(int status, string type, string? code, string message) =>
+        TypedResults.Json(new CompatError(new CompatErrorBody(message, type, code)), CompatJsonContext.Default.CompatError, statusCode: status);
+
+    public static Task WriteAsync(HttpContext context, int status, string type, string? code, string message)
+    {
+        context.Response.StatusCode = status;
+        return context.Response.WriteAsJsonAsync(new CompatError(new CompatErrorBody(message, type, code)), CompatJsonContext.Default.CompatError,
+            contentType: "application/json; charset=utf-8", cancellationToken: context.RequestAborted);
+    }
+}
