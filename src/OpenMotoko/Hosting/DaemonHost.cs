@@ -81,7 +81,6 @@ internal static class DaemonHost
         services.AddSingleton<LoginGuard>();
         services.AddSingleton<RequestRateLimiter>();
         services.AddSkills();
-        services.AddAnthropicGoogleOllama();
         services.AddWebSkill();
         services.AddRegistry();
         services.AddFilesystemSkill();
@@ -149,8 +148,6 @@ internal static class DaemonHost
         app.MapCostsAndActivity();
         app.MapModels();
         app.MapAgent();
-        app.MapAgent();
-        app.MapModels();
         app.MapOpenAiCompat();
 
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("OpenMotoko");
