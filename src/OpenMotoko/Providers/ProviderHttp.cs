@@ -19,8 +19,12 @@ internal static class ProviderHttp
     /// <summary>How long a streaming body may stay silent before the call is abandoned.</summary>
     public static readonly TimeSpan StreamIdleTimeout = TimeSpan.FromMinutes(2);
 
+    /// <summary>The client for listing models: no retries, a short timeout, so /api/models answers promptly when a provider is down.</summary>
+    public static string ListClientName(string providerId) => providerId + ".models";
+
     public static IHttpClientBuilder AddProviderHttpClient(this IServiceCollection services, string providerId)
     {
+        services.AddHttpClient(ListClientName(providerId), client => client.Timeout = TimeSpan.FromSeconds(10));
         var builder = services.AddHttpClient(providerId, client => client.Timeout = Timeout.InfiniteTimeSpan);
         builder.AddStandardResilienceHandler(options =>
         {

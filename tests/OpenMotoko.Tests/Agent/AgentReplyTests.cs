@@ -54,7 +54,7 @@ public sealed class AgentReplyTests
         Assert.Equal("Say hello", (await h.GetConversationAsync(id)).GetProperty("title").GetString());
 
         Assert.Equal(("openai", "gpt-4o-mini", 1000L, 500L, 0.00045m), Assert.Single(observer.After));
-        Assert.Equal(["message:received", "llm:complete", "message:sent"], sink.Entries.Select(e => e.Type));
+        Assert.Equal(["message:received", "cost:updated", "llm:complete", "message:sent"], sink.Entries.Select(e => e.Type));
         var llm = sink.Entries.Single(e => e.Type == "llm:complete");
         Assert.Equal(id, llm.ConversationId);
         Assert.Equal("openai", llm.Data["provider"]!.GetValue<string>());

@@ -91,13 +91,13 @@ public sealed class AgentToolTests
         await using var h = await AgentHarness.StartAsync(s =>
         {
             s.AddSingleton<IAgentTool>(new TextTool("hidden_tool", () => "secret"));
-            s.AddSingleton<IAgentTool>(new TextTool("write_file", () => "written"));
+            s.AddSingleton<IAgentTool>(new TextTool("save_note", () => "written"));
             s.AddSingleton<IAgentTool>(new TextTool("explode", () => throw new InvalidOperationException("disk on fire")));
-            s.AddSingleton<IToolPolicy>(new PickyPolicy(hidden: "hidden_tool", refused: "write_file"));
+            s.AddSingleton<IToolPolicy>(new PickyPolicy(hidden: "hidden_tool", refused: "save_note"));
         });
         h.ThenToolCalls(
             ("c1", "get_current_time", """{"timezone":"Mars/Olympus_Mons"}"""),
-            ("c2", "write_file", """{"path":"a.txt"}"""),
+            ("c2", "save_note", """{"path":"a.txt"}"""),
             ("c3", "hidden_tool", "{}"),
             ("c4", "explode", "{}")).ThenText(10, 10, "Sorry, none of that worked.");
         var id = await h.CreateConversationAsync();
@@ -105,11 +105,11 @@ public sealed class AgentToolTests
         using var response = await h.PostStreamingAsync(id, "Do things");
         var events = await AgentHarness.AllEventsAsync(response);
 
-        Assert.Contains(events, e => e.Type == "approval.required" && e.Data.GetProperty("tool").GetString() == "write_file");
+        Assert.Contains(events, e => e.Type == "approval.required" && e.Data.GetProperty("tool").GetString() == "save_note");
         Assert.Equal("message.done", events[^1].Type);
         var offered = h.ChatRequests[0].GetProperty("tools").EnumerateArray().Select(t => t.GetProperty("function").GetProperty("name").GetString()).ToList();
         Assert.DoesNotContain("hidden_tool", offered);
-        Assert.Contains("write_file", offered);
+        Assert.Contains("save_note", offered);
 
         var sent = h.ChatRequests[1].GetProperty("messages").EnumerateArray().Where(m => m.GetProperty("role").GetString() == "tool")
             .ToDictionary(m => m.GetProperty("tool_call_id").GetString()!, m => m.GetProperty("content").GetString()!);

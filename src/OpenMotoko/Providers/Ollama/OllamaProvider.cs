@@ -29,7 +29,7 @@ internal sealed class OllamaProvider(IHttpClientFactory httpClients, SettingsSto
         {
             Content = new ByteArrayContent(body) { Headers = { ContentType = Json } },
         };
-        using var response = await SendAsync(message, cancellationToken).ConfigureAwait(false);
+        using var response = await SendAsync(message, ProviderId, cancellationToken).ConfigureAwait(false);
         var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         await using var guarded = new StreamIdleGuard(stream, ProviderId, time, cancellationToken);
         await foreach (var item in OllamaStreamReader.ReadAsync(guarded, cancellationToken).ConfigureAwait(false))
@@ -41,7 +41,7 @@ internal sealed class OllamaProvider(IHttpClientFactory httpClients, SettingsSto
     public async Task<IReadOnlyList<ModelInfo>> ListModelsAsync(CancellationToken cancellationToken)
     {
         using var message = new HttpRequestMessage(HttpMethod.Get, $"{Host}/api/tags");
-        using var response = await SendAsync(message, cancellationToken).ConfigureAwait(false);
+        using var response = await SendAsync(message, ProviderHttp.ListClientName(ProviderId), cancellationToken).ConfigureAwait(false);
         await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         OllamaTags? tags;
         try
@@ -55,11 +55,11 @@ internal sealed class OllamaProvider(IHttpClientFactory httpClients, SettingsSto
         return [.. (tags?.Models ?? []).Select(m => new ModelInfo(m.Name, m.Name, DefaultContextWindow, true, 0m, 0m))];
     }
 
-    private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage message, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage message, string clientName, CancellationToken cancellationToken)
     {
         try
         {
-            return await ProviderCall.SendAsync(httpClients.CreateClient(ProviderId), message, ProviderId, ReadError, [], cancellationToken).ConfigureAwait(false);
+            return await ProviderCall.SendAsync(httpClients.CreateClient(clientName), message, ProviderId, ReadError, [], cancellationToken).ConfigureAwait(false);
         }
         catch (LlmException ex) when (ex.InnerException is HttpRequestException)
         {

@@ -70,7 +70,7 @@ internal sealed class OpenAiProvider(OpenAiEndpoint endpoint, IHttpClientFactory
         var key = ApiKey;
         using var message = new HttpRequestMessage(HttpMethod.Get, $"{baseUrl}/models");
         Authorize(message, key);
-        using var response = await ProviderCall.SendAsync(httpClients.CreateClient(Id), message, Id, ReadErrorMessage, [key], cancellationToken);
+        using var response = await ProviderCall.SendAsync(httpClients.CreateClient(ProviderHttp.ListClientName(Id)), message, Id, ReadErrorMessage, [key], cancellationToken);
         OpenAiModelList? list;
         try
         {

@@ -43,9 +43,12 @@ public sealed class ProviderRouterTests
     {
         await using var primary = await FakeOpenAi.StartAsync();
         await using var second = await FakeOpenAi.StartAsync();
+        var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         primary.Then(async ctx =>
         {
             await FakeOpenAi.StreamAsync(ctx, [FakeOpenAi.Chunk(new JsonObject { ["content"] = "partial" })], done: false);
+            // Break the stream only once the text has reached the client: a reset before that is a connection failure, which is retried.
+            await seen.Task.WaitAsync(TimeSpan.FromSeconds(30));
             ctx.Abort();
         });
         await using var app = await StartAsync(primary, second);
@@ -60,6 +63,7 @@ public sealed class ProviderRouterTests
                 if (item.Event is TextDelta delta)
                 {
                     texts.Add(delta.Text);
+                    seen.TrySetResult();
                 }
             }
         });
