@@ -7,7 +7,7 @@ using OpenMotoko.Skills.Files;
 namespace OpenMotoko.Skills.Shell;
 
 /// <summary>execute_command: runs a command in the workspace and answers {exitCode, stdout, stderr, timedOut} as JSON.</summary>
-internal sealed class ExecuteCommandTool(WorkspacePaths workspace, ShellSandbox sandbox, Func<ShellPolicy> policy, TimeProvider time) : IAgentTool
+internal sealed class ExecuteCommandTool(WorkspacePaths workspace, Func<ShellSandbox> sandbox, Func<ShellPolicy> policy, TimeProvider time) : IAgentTool
 {
     public const int DefaultTimeoutMs = 30_000;
     public const int MaxTimeoutMs = 10 * 60 * 1000;
@@ -58,7 +58,7 @@ internal sealed class ExecuteCommandTool(WorkspacePaths workspace, ShellSandbox 
             return ToolOutcome.Error(error);
         }
         var root = workspace.Root;
-        argv = sandbox.Wrap(argv, root, cwd.FullPath, current.Network, workspace.DataDir, workspace.DatabasePath);
+        argv = sandbox().Wrap(argv, root, cwd.FullPath, current.Network, workspace.DataDir, workspace.DatabasePath);
         try
         {
             var result = await _runner.RunAsync(argv, cwd.FullPath, ShellPolicy.Environment(root, cwd.FullPath),

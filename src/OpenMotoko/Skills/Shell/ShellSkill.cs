@@ -15,7 +15,8 @@ internal static class ShellSkill
         services.AddSingleton<IAgentTool>(static sp =>
         {
             var settings = sp.GetRequiredService<SettingsStore>();
-            return new ExecuteCommandTool(sp.GetRequiredService<WorkspacePaths>(), ShellSandbox.Detect(),
+            return new ExecuteCommandTool(sp.GetRequiredService<WorkspacePaths>(), ShellSandbox.Detect, // probed on the first command, not at start-up
+               
                 () => ShellPolicy.From(settings), sp.GetRequiredService<TimeProvider>());
         });
         return services;

@@ -9,7 +9,7 @@ namespace OpenMotoko.Tests.Skills.Shell;
 internal static class ShellKit
 {
     public static ExecuteCommandTool Tool(WorkspacePaths paths, ShellPolicy? policy = null, ShellSandbox? sandbox = null) =>
-        new(paths, sandbox ?? ShellSandbox.Disabled("not used by this test"), () => policy ?? ShellPolicy.Default, TimeProvider.System);
+        new(paths, () => sandbox ?? ShellSandbox.Disabled("not used by this test"), () => policy ?? ShellPolicy.Default, TimeProvider.System);
 
     public static CommandResult Result(ToolOutcome outcome)
     {
