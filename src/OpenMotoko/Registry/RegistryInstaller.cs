@@ -10,11 +10,12 @@ namespace OpenMotoko.Registry;
 /// here records an enabled state: the skills catalog treats a folder without one as disabled.
 /// </summary>
 internal sealed class RegistryInstaller(
-    RegistryClient client, RegistryIndexCache index, RegistryStore store, DaemonOptions options, TimeProvider time, ILogger<RegistryInstaller> logger)
+    RegistryClient client, RegistryIndexCache index, RegistryStore store, Skills.SkillStateStore skillStates, DaemonOptions options, TimeProvider time,
+    ILogger<RegistryInstaller> logger)
     : IDisposable
 {
     /// <summary>Built-in skills' ids: a registry package may not take their place.</summary>
-    private static readonly string[] Reserved = ["shell", "filesystem", "web", "memory", "core"];
+    private static readonly string[] Reserved = ["shell", "filesystem", "web", "memory", "core", "instructions"];
 
     private readonly SemaphoreSlim _gate = new(1, 1);
 
@@ -54,6 +55,8 @@ internal sealed class RegistryInstaller(
             }
             var package = await client.DownloadAsync(packageUrl, entry.Size, cancellationToken);
             Verify(id, entry, package);
+            // A toggle left from an earlier install must not switch the new package on unseen.
+            await skillStates.SetAsync(id, false, cancellationToken);
             var skill = Unpack(id, package, target);
             try
             {

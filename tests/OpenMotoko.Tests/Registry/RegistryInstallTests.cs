@@ -78,7 +78,36 @@ public sealed class RegistryInstallTests
         Assert.Equal(HttpStatusCode.Created, reinstall.StatusCode);
     }
 
+    [Fact]
+    public async Task An_installed_skill_is_listed_disabled_and_a_reinstall_does_not_inherit_an_old_toggle()
+    {
+        await using var registry = await FakeRegistry.StartAsync();
+        await using var app = await registry.StartAppAsync();
+        using var client = await app.LoginClientAsync();
+        (await client.PostAsJsonAsync("/api/registry/install", new { id = "weather-brief" })).EnsureSuccessStatusCode();
+        Assert.False(await EnabledAsync(client, "weather-brief"));
+        using (var toggle = await client.PostAsync("/api/skills/weather-brief/toggle", null))
+        {
+            toggle.EnsureSuccessStatusCode();
+        }
+        Assert.True(await EnabledAsync(client, "weather-brief"));
+
+        (await client.DeleteAsync("/api/registry/uninstall/weather-brief")).EnsureSuccessStatusCode();
+        (await client.PostAsJsonAsync("/api/registry/install", new { id = "weather-brief" })).EnsureSuccessStatusCode();
+
+        Assert.False(await EnabledAsync(client, "weather-brief"));
+    }
+
+    private static async Task<bool> EnabledAsync(HttpClient client, string id)
+    {
+        var skills = await client.GetFromJsonAsync<JsonElement>("/api/skills");
+        var skill = skills.EnumerateArray().Single(s => s.GetProperty("id").GetString() == id);
+        Assert.Equal("registry", skill.GetProperty("source").GetString());
+        return skill.GetProperty("enabled").GetBoolean();
+    }
+
     [Theory]
+    [InlineData("""{"id": "instructions"}""")]
     [InlineData("""{"id": "../etc"}""")]
     [InlineData("""{"id": "Weather"}""")]
     [InlineData("""{"id": "web"}""")]
