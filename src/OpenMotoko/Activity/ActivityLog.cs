@@ -30,7 +30,7 @@ internal sealed class ActivityLog(Database database, SecretRedactor redactor, Ti
         var data = redactor.Redact(entry.Data);
         var row = new ActivityRow(0, Bound(entry.Type) ?? "unknown", Bound(entry.ConversationId), Bound(entry.Channel), Bound(entry.SkillId),
             data.ToJsonString(), time.GetUtcNow().ToUnixTimeMilliseconds());
-        await using (var connection = await database.OpenAsync(cancellationToken))
+        await using (var connection = await database.OpenRelaxedAsync(cancellationToken))
         {
             var id = await connection.QuerySingleAsync<long>(
                 """

@@ -27,7 +27,8 @@ internal sealed class UsageStore(Database database)
     public async Task<List<BudgetAlertMark>> RecordAsync(UsageRecord usage, IReadOnlyList<BudgetAlertMark> alerts, CancellationToken cancellationToken)
     {
         var fresh = new List<BudgetAlertMark>();
-        await using var connection = await database.OpenAsync(cancellationToken);
+        // Relaxed like activity rows: the turn's next message commit flushes the WAL, this row included.
+        await using var connection = await database.OpenRelaxedAsync(cancellationToken);
         await using var transaction = connection.BeginTransaction();
         await connection.ExecuteAsync(
             """

@@ -49,7 +49,8 @@ internal static class DaemonHost
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
-            Args = [],
+            // Nothing is configured from files, and a reload watcher on the data dir would wake on every database write.
+            Args = ["--hostBuilder:reloadConfigOnChange=false"],
             ApplicationName = "openmotoko",
             ContentRootPath = options.DataDir,
         });

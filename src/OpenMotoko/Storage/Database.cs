@@ -39,12 +39,30 @@ internal sealed class Database
         return connection;
     }
 
+    /// <summary>
+    /// A connection whose commits skip the disk flush (synchronous=NORMAL), for records written
+    /// beside a conversation turn (activity rows). They survive a crash of the process; after a power
+    /// loss they are as durable as the next full commit, which flushes the whole WAL before it, so
+    /// a turn's messages never wait on one flush per activity row.
+    /// </summary>
+    public async Task<SqliteConnection> OpenRelaxedAsync(CancellationToken cancellationToken = default)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken);
+        ApplyPragmas(connection, Relaxed);
+        return connection;
+    }
+
+    private const string Durable = "PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000;";
+    private const string Relaxed = "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000;";
+
     // Per-connection settings the connection string cannot carry: a commit is on disk when it returns
     // (synchronous=FULL survives power loss in WAL mode), and SQLite itself waits out a busy writer.
-    private static void ApplyPragmas(SqliteConnection connection)
+    // Pooled connections keep the last setting, so every open sets it again.
+    private static void ApplyPragmas(SqliteConnection connection, string pragmas = Durable)
     {
         using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000;";
+        command.CommandText = pragmas;
         command.ExecuteNonQuery();
     }
 
