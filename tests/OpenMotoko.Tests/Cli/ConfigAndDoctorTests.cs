@@ -93,6 +93,8 @@ public sealed class ConfigAndDoctorTests : IDisposable
         Assert.Contains("[warn] no password", result.Output, StringComparison.Ordinal);
         Assert.Contains("[warn] no LLM provider configured", result.Output, StringComparison.Ordinal);
         Assert.Contains($"[ ok ] port {port} on 127.0.0.1 is free", result.Output, StringComparison.Ordinal);
+        var sandbox = OpenMotoko.Skills.Shell.ShellSandbox.Detect();
+        Assert.Contains(sandbox.IsActive ? "[ ok ] shell sandbox active: bubblewrap" : "[warn] shell sandbox inactive:", result.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("[FAIL]", result.Output, StringComparison.Ordinal);
     }
 
