@@ -28,7 +28,7 @@ internal sealed class AgentLoop(
     /// <summary>Assumed when a model's context window is unknown (local and OpenAI-compatible models).</summary>
     public const int DefaultContextWindow = 32_000;
 
-    public const string CancelledCode = "CANCELLED";
+    public const string CancelledCode = ErrorCodes.Cancelled;
 
     private readonly ILlmCallObserver[] _observers = [.. observers];
 
@@ -96,7 +96,7 @@ internal sealed class AgentLoop(
         catch (LlmException ex)
         {
             state.Provider ??= ex.Provider;
-            return await FailAsync(state, StatusCodes.Status502BadGateway, "LLM_ERROR", ex.Message);
+            return await FailAsync(state, StatusCodes.Status502BadGateway, ErrorCodes.LlmError, ex.Message);
         }
         catch (Exception ex)
         {

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using OpenMotoko.Activity;
 using OpenMotoko.Agent;
+using OpenMotoko.Hosting;
 using OpenMotoko.Settings;
 
 namespace OpenMotoko.Costs;
@@ -162,7 +163,7 @@ internal sealed class BudgetGuard(UsageStore store, CostCalendar calendar, Setti
     private AgentStopException Refuse(LlmCall call, string message)
     {
         CostsLog.BudgetRefused(logger, call.Provider, call.Model, message);
-        return new AgentStopException(StatusCodes.Status429TooManyRequests, "BUDGET_EXCEEDED", message);
+        return new AgentStopException(StatusCodes.Status429TooManyRequests, ErrorCodes.BudgetExceeded, message);
     }
 
     private async Task PublishAsync(ActivityEntry entry)

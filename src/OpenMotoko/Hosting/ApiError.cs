@@ -25,6 +25,9 @@ internal static class ErrorCodes
     public const string RateLimited = "RATE_LIMIT_EXCEEDED";
     public const string Conflict = "CONFLICT";
     public const string Unavailable = "UNAVAILABLE";
+    public const string BudgetExceeded = "BUDGET_EXCEEDED";
+    public const string LlmError = "LLM_ERROR";
+    public const string Cancelled = "CANCELLED";
     public const string Internal = "INTERNAL_ERROR";
 }
 

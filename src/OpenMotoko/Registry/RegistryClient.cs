@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using OpenMotoko.Hosting;
 using OpenMotoko.Settings;
 
 namespace OpenMotoko.Registry;
@@ -14,7 +15,7 @@ internal sealed class RegistryClient(IHttpClientFactory httpClients, SettingsSto
     /// <summary>The configured registry with a trailing slash, so relative URLs resolve under it.</summary>
     public Uri BaseUrl => settings.GetString(SettingsCatalog.RegistryUrl) is { } url
         ? new Uri(url.TrimEnd('/') + "/")
-        : throw new RegistryException(StatusCodes.Status503ServiceUnavailable, "UNAVAILABLE",
+        : throw new RegistryException(StatusCodes.Status503ServiceUnavailable, ErrorCodes.Unavailable,
             $"No skill registry is configured: set {SettingsCatalog.RegistryUrl} (PUT /api/settings) or the environment variable OPENMOTOKO_REGISTRY_URL.");
 
     public static Uri IndexUrl(Uri baseUrl) => new(baseUrl, "index.json");
