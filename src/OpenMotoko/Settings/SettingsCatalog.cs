@@ -50,6 +50,9 @@ internal static class SettingsCatalog
 
     private static readonly string[] Modes = ["auto", "ask", "off"];
 
+    /// <summary>The providers a "provider/model" name may start with (declared before <see cref="All"/>, which uses it).</summary>
+    public static readonly string[] ProviderIds = ["anthropic", "openai", "google", "ollama", "generic"];
+
     public static IReadOnlyList<SettingDefinition> All { get; } =
     [
         SettingDefinition.Text(DefaultModel, 200, "balanced"),
@@ -62,14 +65,14 @@ internal static class SettingsCatalog
         SettingDefinition.Custom(Budget, "object {daily, monthly, alertThresholds}", CheckBudget,
             BudgetSettings.Default.ToJson().GetRawText()),
         SettingDefinition.Choice(Theme, ["system", "light", "dark"], "system"),
-        SettingDefinition.Choice(DefaultProvider, ["anthropic", "openai", "google", "ollama", "generic"], null),
+        SettingDefinition.Choice(DefaultProvider, ProviderIds, null),
         SettingDefinition.Text(LlmDefaultModel, 200),
         SettingDefinition.Integer(AppPort, 0, 65535, 3457, "OPENMOTOKO_PORT"), // 0 picks a free port
         SettingDefinition.Custom(AppHost, "string (IP address or localhost)", CheckHost, "\"127.0.0.1\"", "OPENMOTOKO_HOST"),
         SettingDefinition.Integer(SessionTtlHours, 1, 24 * 366, 24 * 30),
         SettingDefinition.Integer(OwnerRateLimit, 0, 10_000_000, 6_000, "OPENMOTOKO_OWNER_RATE_LIMIT"),
         SettingDefinition.Integer(AnonymousRateLimit, 30, 100_000, 60),
-        SettingDefinition.TextList(Fallbacks, 10, 200),
+        SettingDefinition.Custom(Fallbacks, "array of model names (provider/model, an alias or a bare id)", CheckFallbacks, "[]"),
         SettingDefinition.Text(AliasFast, 200, "anthropic/claude-haiku-4-5"),
         SettingDefinition.Text(AliasBalanced, 200, "anthropic/claude-sonnet-4-5"),
         SettingDefinition.Text(AliasSmart, 200, "anthropic/claude-opus-4-1"),
@@ -108,6 +111,27 @@ internal static class SettingsCatalog
     private static string? CheckHost(JsonElement value) =>
         value.ValueKind == JsonValueKind.String && IsValidHost(value.GetString()!)
             ? null : "must be an IP address (127.0.0.1, 0.0.0.0, ::) or localhost";
+
+    private static readonly SettingDefinition FallbackShape = SettingDefinition.TextList(Fallbacks, 10, 200);
+
+    // A typo in a fallback would otherwise only show as a log line when the chain is needed.
+    private static string? CheckFallbacks(JsonElement value)
+    {
+        if (FallbackShape.Check(value) is { } shape)
+        {
+            return shape;
+        }
+        foreach (var item in value.EnumerateArray())
+        {
+            var name = item.GetString()!;
+            var slash = name.IndexOf('/', StringComparison.Ordinal);
+            if (slash >= 0 && (!ProviderIds.Contains(name[..slash], StringComparer.Ordinal) || slash == name.Length - 1))
+            {
+                return $"'{name}' does not name a model of a known provider ({string.Join(", ", ProviderIds)}), e.g. openai/gpt-4o-mini";
+            }
+        }
+        return null;
+    }
 
     private static string? CheckTimeZone(JsonElement value) =>
         value.ValueKind == JsonValueKind.String && TimeZoneInfo.TryFindSystemTimeZoneById(value.GetString()!, out _)

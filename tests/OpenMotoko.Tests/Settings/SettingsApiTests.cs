@@ -77,6 +77,9 @@ public sealed class SettingsApiTests
     [InlineData("{\"anthropicApiKey\":42}", "anthropicApiKey")]
     [InlineData("{\"anthropicApiKey\":\"\"}", "anthropicApiKey")]
     [InlineData("{\"ollamaHost\":\"ftp://x\"}", "ollamaHost")]
+    [InlineData("{\"llm.fallbacks\":[\"opneai/gpt-4o-mini\"]}", "llm.fallbacks")]
+    [InlineData("{\"llm.fallbacks\":[\"openai/\"]}", "llm.fallbacks")]
+    [InlineData("{\"llm.fallbacks\":\"openai/gpt-4o-mini\"}", "llm.fallbacks")]
     [InlineData("{\"budget\":{\"daily\":-1}}", "budget")]
     [InlineData("{\"auth.anonymousRateLimit\":5}", "auth.anonymousRateLimit")]
     public async Task Unknown_keys_and_wrong_types_are_400_naming_the_key(string body, string key)
