@@ -53,8 +53,9 @@ internal sealed class OpenAiProvider(OpenAiEndpoint endpoint, IHttpClientFactory
         Authorize(message, key);
         message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
         using var response = await ProviderCall.SendAsync(httpClients.CreateClient(Id), message, Id, ReadErrorMessage, [key], cancellationToken);
-        await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
-        await foreach (var item in OpenAiStreamReader.ReadAsync(body, Id, time, ProviderHttp.StreamIdleTimeout, cancellationToken))
+        var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+        await using var guarded = new StreamIdleGuard(body, Id, time, cancellationToken);
+        await foreach (var item in OpenAiStreamReader.ReadAsync(guarded, Id, cancellationToken))
         {
             yield return item;
         }

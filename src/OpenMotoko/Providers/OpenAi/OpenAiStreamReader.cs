@@ -7,40 +7,20 @@ namespace OpenMotoko.Providers.OpenAi;
 /// <summary>
 /// Reads a Chat Completions SSE stream: text deltas as they arrive, tool calls assembled by index
 /// (id and name in the first piece, arguments concatenated) and emitted when the choice finishes,
-/// usage, then the finish. A stream silent for longer than the idle timeout is abandoned.
+/// usage, then the finish. The body comes wrapped in <see cref="StreamIdleGuard"/>, which turns a silent
+/// or broken stream into an <see cref="LlmException"/>.
 /// </summary>
 internal static class OpenAiStreamReader
 {
     public static async IAsyncEnumerable<ChatStreamEvent> ReadAsync(
-        Stream body, string providerId, TimeProvider time, TimeSpan idleTimeout, [EnumeratorCancellation] CancellationToken cancellationToken)
+        Stream body, string providerId, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        using var idle = new CancellationTokenSource(idleTimeout, time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, idle.Token);
-        await using var items = SseParser.Create(body).EnumerateAsync(linked.Token).GetAsyncEnumerator(linked.Token);
         var calls = new SortedDictionary<int, ToolCallBuilder>();
         string? finishReason = null;
         var done = false;
-        while (true)
+        await foreach (var item in SseParser.Create(body).EnumerateAsync(cancellationToken))
         {
-            bool more;
-            try
-            {
-                more = await items.MoveNextAsync();
-            }
-            catch (OperationCanceledException) when (idle.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-            {
-                throw new LlmException(providerId, null, $"{providerId} sent nothing for {idleTimeout.TotalSeconds:0} s; the answer was abandoned.", retryable: true);
-            }
-            catch (IOException ex)
-            {
-                throw new LlmException(providerId, null, $"The connection to {providerId} broke mid-answer: {ex.Message}", retryable: true, ex);
-            }
-            if (!more)
-            {
-                break;
-            }
-            idle.CancelAfter(idleTimeout);
-            var data = items.Current.Data;
+            var data = item.Data;
             if (data == "[DONE]")
             {
                 done = true;
