@@ -8,7 +8,7 @@ internal sealed class EditFileTool(WorkspacePaths workspace) : IAgentTool
 {
     private static readonly ToolDefinition Tool = new("edit_file",
         "Replaces oldText with newText in a text file in the workspace. oldText must occur exactly once; include enough context to make it unique.",
-        FileToolErrors.Schema("""
+        ToolArguments.Schema("""
         {"type":"object","properties":{
           "path":{"type":"string","description":"File path, relative to the workspace"},
           "oldText":{"type":"string","description":"The exact text to replace; must occur exactly once"},

@@ -21,11 +21,4 @@ internal static class FileToolErrors
             return ToolOutcome.Error($"file system error: {e.Message}");
         }
     }
-
-    /// <summary>A JSON Schema written as text in the tool's source, parsed once.</summary>
-    public static JsonElement Schema(string json)
-    {
-        using var document = JsonDocument.Parse(json);
-        return document.RootElement.Clone();
-    }
 }

@@ -12,7 +12,7 @@ internal sealed class ListDirectoryTool(WorkspacePaths workspace) : IAgentTool
 
     private static readonly ToolDefinition Tool = new("list_directory",
         $"Lists a folder in the workspace: folders end with '/', files show their size, links show their target. At most {MaxEntries} entries.",
-        FileToolErrors.Schema("""
+        ToolArguments.Schema("""
         {"type":"object","properties":{
           "path":{"type":"string","description":"Folder path, relative to the workspace (default: the workspace itself)"},
           "recursive":{"type":"boolean","description":"Also list sub-folders (symbolic links are not followed)"}},

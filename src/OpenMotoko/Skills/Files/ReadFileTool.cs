@@ -11,7 +11,7 @@ internal sealed class ReadFileTool(WorkspacePaths workspace) : IAgentTool
 
     private static readonly ToolDefinition Tool = new("read_file",
         "Reads a text file in the workspace. Returns up to 'limit' lines starting at line 'offset' (1-based), at most 1 MiB.",
-        FileToolErrors.Schema("""
+        ToolArguments.Schema("""
         {"type":"object","properties":{
           "path":{"type":"string","description":"File path, relative to the workspace"},
           "offset":{"type":"integer","minimum":1,"description":"First line to read (1-based, default 1)"},

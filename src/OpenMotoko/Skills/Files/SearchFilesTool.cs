@@ -18,7 +18,7 @@ internal sealed class SearchFilesTool(WorkspacePaths workspace) : IAgentTool
 
     private static readonly ToolDefinition Tool = new("search_files",
         "Searches the workspace. A pattern with * or ? matches file names (glob); plain text finds file names and lines containing it (case-insensitive). Binary files are skipped.",
-        FileToolErrors.Schema("""
+        ToolArguments.Schema("""
         {"type":"object","properties":{
           "pattern":{"type":"string","description":"A glob such as *.md, or text to find"},
           "path":{"type":"string","description":"Folder to search, relative to the workspace (default: the whole workspace)"}},

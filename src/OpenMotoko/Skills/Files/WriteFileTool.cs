@@ -8,7 +8,7 @@ internal sealed class WriteFileTool(WorkspacePaths workspace) : IAgentTool
 {
     private static readonly ToolDefinition Tool = new("write_file",
         "Creates or replaces a text file in the workspace (parent folders are created). At most 5 MiB.",
-        FileToolErrors.Schema("""
+        ToolArguments.Schema("""
         {"type":"object","properties":{
           "path":{"type":"string","description":"File path, relative to the workspace"},
           "content":{"type":"string","description":"The whole new content of the file"}},

@@ -11,13 +11,15 @@ internal sealed class LoadSkillTool(InstructionSkillLibrary library, SkillStateS
 
     public ToolDefinition Definition { get; } = new("load_skill",
         "Load the full instructions of an installed instruction skill, by the name listed in the system prompt. Call it before doing a task the skill covers.",
-        ToolInput.Schema("""{"type":"object","properties":{"name":{"type":"string","description":"The skill's name as listed."}},"required":["name"]}"""));
+        ToolArguments.Schema("""{"type":"object","properties":{"name":{"type":"string","description":"The skill's name as listed."}},"required":["name"]}"""));
 
     public Task<ToolOutcome> InvokeAsync(ToolInvocation invocation, CancellationToken cancellationToken)
     {
-        if (!ToolInput.TryGetString(invocation.Arguments, "name", 200, out var name, out var error))
+        var arguments = new ToolArguments(invocation.Arguments);
+        var name = arguments.Text("name", 200);
+        if (name is null)
         {
-            return Task.FromResult(ToolOutcome.Error(error));
+            return Task.FromResult(ToolOutcome.Error(arguments.Error!));
         }
         return Task.FromResult(Load(name));
     }

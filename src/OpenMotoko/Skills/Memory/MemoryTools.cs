@@ -14,13 +14,15 @@ internal sealed class RememberTool(MemoryStore store) : IAgentTool
 
     public ToolDefinition Definition { get; } = new("remember",
         "Remember one durable fact about the owner (a preference, a name, a date) for future conversations. One short, self-contained sentence per call.",
-        ToolInput.Schema("""{"type":"object","properties":{"fact":{"type":"string","description":"The fact, as one self-contained sentence."}},"required":["fact"]}"""));
+        ToolArguments.Schema("""{"type":"object","properties":{"fact":{"type":"string","description":"The fact, as one self-contained sentence."}},"required":["fact"]}"""));
 
     public async Task<ToolOutcome> InvokeAsync(ToolInvocation invocation, CancellationToken cancellationToken)
     {
-        if (!ToolInput.TryGetString(invocation.Arguments, "fact", MemoryStore.MaxFactLength, out var fact, out var error))
+        var arguments = new ToolArguments(invocation.Arguments);
+        var fact = arguments.Text("fact", MemoryStore.MaxFactLength);
+        if (fact is null)
         {
-            return ToolOutcome.Error(error);
+            return ToolOutcome.Error(arguments.Error!);
         }
         var saved = await store.RememberAsync(fact, cancellationToken);
         return ToolOutcome.Ok(MemoryJson.Fact(saved).ToJsonString());
@@ -37,13 +39,15 @@ internal sealed class RecallTool(MemoryStore store) : IAgentTool
 
     public ToolDefinition Definition { get; } = new("recall",
         "Search the remembered facts about the owner by words. Returns up to 10 facts with their ids, best matches first.",
-        ToolInput.Schema("""{"type":"object","properties":{"query":{"type":"string","description":"Words to look for."}},"required":["query"]}"""));
+        ToolArguments.Schema("""{"type":"object","properties":{"query":{"type":"string","description":"Words to look for."}},"required":["query"]}"""));
 
     public async Task<ToolOutcome> InvokeAsync(ToolInvocation invocation, CancellationToken cancellationToken)
     {
-        if (!ToolInput.TryGetString(invocation.Arguments, "query", 1_000, out var query, out var error))
+        var arguments = new ToolArguments(invocation.Arguments);
+        var query = arguments.Text("query", 1_000);
+        if (query is null)
         {
-            return ToolOutcome.Error(error);
+            return ToolOutcome.Error(arguments.Error!);
         }
         var facts = await store.SearchAsync(query, Limit, cancellationToken);
         var list = new JsonArray();
@@ -63,7 +67,7 @@ internal sealed class ForgetTool(MemoryStore store) : IAgentTool
 
     public ToolDefinition Definition { get; } = new("forget",
         "Delete one remembered fact by its id (from recall or remember).",
-        ToolInput.Schema("""{"type":"object","properties":{"id":{"type":"string","description":"The fact's id."}},"required":["id"]}"""));
+        ToolArguments.Schema("""{"type":"object","properties":{"id":{"type":"string","description":"The fact's id."}},"required":["id"]}"""));
 
     public async Task<ToolOutcome> InvokeAsync(ToolInvocation invocation, CancellationToken cancellationToken)
     {

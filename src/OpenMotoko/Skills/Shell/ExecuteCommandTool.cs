@@ -15,7 +15,7 @@ internal sealed class ExecuteCommandTool(WorkspacePaths workspace, Func<ShellSan
 
     private static readonly ToolDefinition Tool = new("execute_command",
         "Runs a shell command in the workspace and returns {exitCode, stdout, stderr, timedOut}. Output is capped at 64 KiB per stream; the default timeout is 30 s (at most 10 min).",
-        FileToolErrors.Schema("""
+        ToolArguments.Schema("""
         {"type":"object","properties":{
           "command":{"type":"string","description":"The command line to run"},
           "cwd":{"type":"string","description":"Working folder, relative to the workspace (default: the workspace)"},

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace OpenMotoko.Skills.Files;
+namespace OpenMotoko.Skills;
 
 /// <summary>Reads a tool call's arguments; the first problem is kept in <see cref="Error"/> for the model.</summary>
 internal sealed class ToolArguments(JsonElement arguments)
@@ -24,6 +24,18 @@ internal sealed class ToolArguments(JsonElement arguments)
             return null;
         }
         return value.GetString();
+    }
+
+    /// <summary>A required string argument, trimmed, of 1 to <paramref name="maxLength"/> characters.</summary>
+    public string? Text(string name, int maxLength)
+    {
+        var value = String(name)?.Trim();
+        if (value is not null && (value.Length == 0 || value.Length > maxLength))
+        {
+            Fail($"'{name}' must be 1 to {maxLength} characters");
+            return null;
+        }
+        return value;
     }
 
     public int? Integer(string name, int min, int max)
@@ -57,6 +69,13 @@ internal sealed class ToolArguments(JsonElement arguments)
             return null;
         }
         return value.GetBoolean();
+    }
+
+    /// <summary>A JSON Schema written as text in the tool's source, parsed once.</summary>
+    public static JsonElement Schema(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        return document.RootElement.Clone();
     }
 
     private bool TryGet(string name, out JsonElement value)
