@@ -11,7 +11,7 @@ internal sealed class FetchUrlTool(GuardedFetcher fetcher) : IAgentTool
     public const int DefaultMaxBytes = 1024 * 1024;
     public const int MaxMaxBytes = 5 * 1024 * 1024;
 
-    private static readonly JsonElement Schema = JsonDocument.Parse("""
+    private static readonly JsonElement Schema = ToolArguments.Schema("""
         {
           "type": "object",
           "properties": {
@@ -21,7 +21,7 @@ internal sealed class FetchUrlTool(GuardedFetcher fetcher) : IAgentTool
           "required": ["url"],
           "additionalProperties": false
         }
-        """).RootElement.Clone();
+        """);
 
     public string SkillId => WebSkill.Id;
 
@@ -33,22 +33,16 @@ internal sealed class FetchUrlTool(GuardedFetcher fetcher) : IAgentTool
 
     public async Task<ToolOutcome> InvokeAsync(ToolInvocation invocation, CancellationToken cancellationToken)
     {
-        var args = invocation.Arguments;
-        if (args.ValueKind != JsonValueKind.Object || !args.TryGetProperty("url", out var urlValue) || urlValue.ValueKind != JsonValueKind.String)
+        var arguments = new ToolArguments(invocation.Arguments);
+        var text = arguments.String("url");
+        var maxBytes = arguments.Integer("maxBytes", 1, MaxMaxBytes) ?? DefaultMaxBytes;
+        if (arguments.Error is { } error)
         {
-            return ToolOutcome.Error("fetch_url needs {\"url\": \"https://...\"}.");
+            return ToolOutcome.Error(error);
         }
-        if (!Uri.TryCreate(urlValue.GetString(), UriKind.Absolute, out var url))
+        if (!Uri.TryCreate(text, UriKind.Absolute, out var url))
         {
-            return ToolOutcome.Error($"'{urlValue.GetString()}' is not an absolute URL.");
-        }
-        var maxBytes = DefaultMaxBytes;
-        if (args.TryGetProperty("maxBytes", out var maxValue) && maxValue.ValueKind != JsonValueKind.Null)
-        {
-            if (maxValue.ValueKind != JsonValueKind.Number || !maxValue.TryGetInt32(out maxBytes) || maxBytes is < 1 or > MaxMaxBytes)
-            {
-                return ToolOutcome.Error($"maxBytes must be a whole number from 1 to {MaxMaxBytes}.");
-            }
+            return ToolOutcome.Error($"'{text}' is not an absolute URL.");
         }
         try
         {

@@ -8,7 +8,7 @@ namespace OpenMotoko.Skills.Web;
 /// <summary><c>search_web {query, count?}</c>: title, URL and snippet of the top hits from the configured provider.</summary>
 internal sealed class SearchWebTool(WebSearchClient search) : IAgentTool
 {
-    private static readonly JsonElement Schema = JsonDocument.Parse("""
+    private static readonly JsonElement Schema = ToolArguments.Schema("""
         {
           "type": "object",
           "properties": {
@@ -18,7 +18,7 @@ internal sealed class SearchWebTool(WebSearchClient search) : IAgentTool
           "required": ["query"],
           "additionalProperties": false
         }
-        """).RootElement.Clone();
+        """);
 
     public string SkillId => WebSkill.Id;
 
@@ -29,27 +29,17 @@ internal sealed class SearchWebTool(WebSearchClient search) : IAgentTool
 
     public async Task<ToolOutcome> InvokeAsync(ToolInvocation invocation, CancellationToken cancellationToken)
     {
-        var args = invocation.Arguments;
-        if (args.ValueKind != JsonValueKind.Object || !args.TryGetProperty("query", out var queryValue) ||
-            queryValue.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(queryValue.GetString()))
+        var arguments = new ToolArguments(invocation.Arguments);
+        var query = arguments.Text("query", 400);
+        var count = arguments.Integer("count", 1, 20) ?? 5;
+        if (arguments.Error is { } error)
         {
-            return ToolOutcome.Error("search_web needs {\"query\": \"...\"}.");
-        }
-        var query = queryValue.GetString()!.Trim();
-        if (query.Length > 400)
-        {
-            return ToolOutcome.Error("The query is longer than 400 characters.");
-        }
-        var count = 5;
-        if (args.TryGetProperty("count", out var countValue) && countValue.ValueKind != JsonValueKind.Null &&
-            (countValue.ValueKind != JsonValueKind.Number || !countValue.TryGetInt32(out count) || count is < 1 or > 20))
-        {
-            return ToolOutcome.Error("count must be a whole number from 1 to 20.");
+            return ToolOutcome.Error(error);
         }
         try
         {
-            var hits = await search.SearchAsync(query, count, cancellationToken);
-            return ToolOutcome.Ok(Render(query, hits));
+            var hits = await search.SearchAsync(query!, count, cancellationToken);
+            return ToolOutcome.Ok(Render(query!, hits));
         }
         catch (SearchNotConfiguredException ex)
         {
