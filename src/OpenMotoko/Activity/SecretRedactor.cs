@@ -11,7 +11,7 @@ namespace OpenMotoko.Activity;
 /// (provider keys, the owner password) and bearer/API-key shaped strings become "[redacted]";
 /// long strings are cut and oversized data is replaced by a short note.
 /// </summary>
-internal sealed partial class SecretRedactor(SettingsStore settings, EnvironmentSnapshot environment)
+internal sealed partial class SecretRedactor
 {
     public const string Redacted = "[redacted]";
     public const int MaxStringLength = 2_000;
@@ -19,6 +19,19 @@ internal sealed partial class SecretRedactor(SettingsStore settings, Environment
 
     private static readonly string[] SecretWords =
         ["password", "passwd", "secret", "apikey", "authorization", "cookie", "credential", "privatekey", "accesskey", "sessionid"];
+
+    private readonly SettingsStore _settings;
+    private readonly EnvironmentSnapshot _environment;
+
+    // Worked out once per settings change, not on every activity row.
+    private volatile List<string>? _secrets;
+
+    public SecretRedactor(SettingsStore settings, EnvironmentSnapshot environment)
+    {
+        _settings = settings;
+        _environment = environment;
+        settings.Changed += _ => _secrets = null;
+    }
 
     public JsonObject Redact(JsonObject data)
     {
@@ -49,17 +62,19 @@ internal sealed partial class SecretRedactor(SettingsStore settings, Environment
         return normalized.EndsWith("token", StringComparison.Ordinal) || SecretWords.Any(word => normalized.Contains(word, StringComparison.Ordinal));
     }
 
-    private List<string> ConfiguredSecrets()
+    private List<string> ConfiguredSecrets() => _secrets ??= LoadSecrets();
+
+    private List<string> LoadSecrets()
     {
         var secrets = new List<string>();
         foreach (var definition in SettingsCatalog.All)
         {
-            if (definition.IsSecret && settings.GetString(definition.Key) is { Length: >= 6 } value)
+            if (definition.IsSecret && _settings.GetString(definition.Key) is { Length: >= 6 } value)
             {
                 secrets.Add(value);
             }
         }
-        if (environment.Get("OPENMOTOKO_PASSWORD") is { Length: >= 6 } password)
+        if (_environment.Get("OPENMOTOKO_PASSWORD") is { Length: >= 6 } password)
         {
             secrets.Add(password);
         }
