@@ -1,12 +1,11 @@
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpenMotoko.Conversations;
 
 namespace OpenMotoko.Agent;
 
 internal static class AgentServices
 {
-    /// <summary>Conversations, the agent loop and its runs, the built-in get_current_time tool, and an open tool policy
-    /// for when no other policy is registered.</summary>
+    /// <summary>Conversations, the agent loop and its runs, and the built-in get_current_time tool. Which tools may run
+    /// is decided by the registered <see cref="IToolPolicy"/> instances (the skills' policy).</summary>
     public static IServiceCollection AddAgent(this IServiceCollection services)
     {
         services.AddSingleton<ConversationStore>();
@@ -16,7 +15,6 @@ internal static class AgentServices
         services.AddSingleton<AgentLoop>();
         services.AddSingleton<AgentRuns>();
         services.AddHostedService(sp => sp.GetRequiredService<AgentRuns>());
-        services.TryAddSingleton<IToolPolicy, OpenToolPolicy>();
         services.AddSingleton<IAgentTool, CurrentTimeTool>();
         return services;
     }
