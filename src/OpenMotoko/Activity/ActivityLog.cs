@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using Dapper;
+using Microsoft.Data.Sqlite;
 using OpenMotoko.Storage;
 
 namespace OpenMotoko.Activity;
@@ -18,32 +19,49 @@ internal sealed record ActivityQuery(int Limit, int Offset, string? Type, string
 /// <summary>
 /// The activity feed: stores every event (secrets redacted, size bounded) and hands it to live
 /// listeners (the /ws feed) through bounded channels that drop the oldest event for a slow reader.
+/// Rows are deferred: they commit with the next write transaction (a turn's message) or within
+/// <see cref="DeferredWrites.FlushDelay"/>, and listeners hear of an event once it is stored.
 /// </summary>
-internal sealed class ActivityLog(Database database, SecretRedactor redactor, TimeProvider time) : IActivitySink
+internal sealed class ActivityLog(Database database, SecretRedactor redactor, TimeProvider time, ILogger<ActivityLog> logger) : IActivitySink
 {
     private const int MaxFieldLength = 200;
 
     private ImmutableArray<Channel<ActivityItem>> _listeners = [];
 
-    public async ValueTask PublishAsync(ActivityEntry entry, CancellationToken cancellationToken)
+    public ValueTask PublishAsync(ActivityEntry entry, CancellationToken cancellationToken)
     {
         var data = redactor.Redact(entry.Data);
         var row = new ActivityRow(0, Bound(entry.Type) ?? "unknown", Bound(entry.ConversationId), Bound(entry.Channel), Bound(entry.SkillId),
             data.ToJsonString(), time.GetUtcNow().ToUnixTimeMilliseconds());
-        await using (var connection = await database.OpenRelaxedAsync(cancellationToken))
-        {
-            var id = await connection.QuerySingleAsync<long>(
-                """
-                INSERT INTO activity (type, conversation_id, channel, skill_id, data, created_at)
-                VALUES ($Type, $ConversationId, $Channel, $SkillId, $Data, $CreatedAt) RETURNING id
-                """, row);
-            row = row with { Id = id };
-        }
-        var item = ToItem(row, data);
+        database.Defer(new PendingEvent(this, row, data, logger));
+        return ValueTask.CompletedTask;
+    }
+
+    private static long Insert(SqliteConnection connection, SqliteTransaction transaction, ActivityRow row) =>
+        connection.QuerySingle<long>(
+            """
+            INSERT INTO activity (type, conversation_id, channel, skill_id, data, created_at)
+            VALUES ($Type, $ConversationId, $Channel, $SkillId, $Data, $CreatedAt) RETURNING id
+            """, row, transaction);
+
+    private void Announce(ActivityItem item)
+    {
         foreach (var listener in _listeners)
         {
             listener.Writer.TryWrite(item);
         }
+    }
+
+    /// <summary>An event on its way to the table; listeners get it after the commit that stores it.</summary>
+    private sealed class PendingEvent(ActivityLog log, ActivityRow row, JsonObject data, ILogger logger) : IDeferredWrite
+    {
+        private long _id;
+
+        public void Write(SqliteConnection connection, SqliteTransaction transaction) => _id = Insert(connection, transaction, row);
+
+        public void Committed() => log.Announce(ToItem(row with { Id = _id }, data));
+
+        public void Failed(Exception exception) => StorageLog.DeferredDropped(logger, "activity " + row.Type, exception);
     }
 
     /// <summary>A live feed of events published from now on; dispose it to stop listening.</summary>
@@ -64,6 +82,7 @@ internal sealed class ActivityLog(Database database, SecretRedactor redactor, Ti
 
     public async Task<(List<ActivityItem> Items, long Total)> ListAsync(ActivityQuery query, CancellationToken cancellationToken)
     {
+        await database.FlushAsync(cancellationToken);
         await using var connection = await database.OpenAsync(cancellationToken);
         var filter = new { query.Type, query.Channel, query.SkillId, query.ConversationId, query.Limit, query.Offset };
         var total = await connection.QuerySingleAsync<long>(

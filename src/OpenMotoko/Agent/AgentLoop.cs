@@ -147,13 +147,8 @@ internal sealed class AgentLoop(
 
     private async Task<RunOutcome> FinishAsync(RunState state, MessageView final)
     {
-        await store.AppendAsync(state.Run.ConversationId, state.Run.Id, [final], CancellationToken.None);
         var usage = state.Usage;
-        await state.Run.EmitAsync("message.done", new JsonObject
-        {
-            ["message"] = JsonSerializer.SerializeToNode(final, ConversationsJsonContext.Default.MessageView),
-            ["usage"] = UsageJson(usage),
-        }, CancellationToken.None);
+        // Reported first so the event is stored in the same commit as the message it describes.
         await activity.PublishAsync("message:sent", state.Run.ConversationId, state.Request.Channel, null, new JsonObject
         {
             ["messageId"] = final.Id,
@@ -164,6 +159,12 @@ internal sealed class AgentLoop(
             ["outputTokens"] = usage.OutputTokens,
             ["cost"] = usage.Cost,
         });
+        await store.AppendAsync(state.Run.ConversationId, state.Run.Id, [final], CancellationToken.None);
+        await state.Run.EmitAsync("message.done", new JsonObject
+        {
+            ["message"] = JsonSerializer.SerializeToNode(final, ConversationsJsonContext.Default.MessageView),
+            ["usage"] = UsageJson(usage),
+        }, CancellationToken.None);
         state.Run.Status = "completed";
         return new RunOutcome(final, usage, null);
     }

@@ -37,11 +37,13 @@ internal sealed class AgentRuns : IHostedService
             run.Dispose();
             return null;
         }
-        // Completion is set before the run starts, so shutdown never waits on a placeholder.
+        // Completion is set before the run starts, so shutdown never waits on a placeholder. The run
+        // starts on the caller's thread (storing the message, up to the first provider I/O) rather
+        // than waiting for a thread-pool hop; it goes on in the background from its first await.
         var start = new Task<Task<RunOutcome>>(() => RunAsync(run, request));
         run.Completion = start.Unwrap();
         _byId[run.Id] = run;
-        start.Start(TaskScheduler.Default);
+        start.RunSynchronously(TaskScheduler.Default);
         if (_stopping.IsCancellationRequested)
         {
             Cancel(run); // started while the daemon shuts down: store the message, answer nothing

@@ -3,7 +3,10 @@ using OpenMotoko.Storage;
 
 namespace OpenMotoko.Conversations;
 
-/// <summary>Conversations and their messages in SQLite. Writes that belong together share one transaction.</summary>
+/// <summary>
+/// Conversations and their messages in SQLite. Writes that belong together share one transaction,
+/// which also carries the deferred activity and usage records of the turn (see <see cref="Database.BeginWriteAsync"/>).
+/// </summary>
 internal sealed class ConversationStore(Database database, TimeProvider time)
 {
     private const string ConversationColumns =
@@ -39,12 +42,13 @@ internal sealed class ConversationStore(Database database, TimeProvider time)
     {
         var now = Now();
         var conversation = new Conversation(NewId(), title, model, systemPrompt, channelId, now, now);
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await connection.ExecuteAsync(
+        using var write = await database.BeginWriteAsync(cancellationToken);
+        write.Connection.Execute(
             """
             INSERT INTO conversations (id, title, model, system_prompt, channel_id, created_at, updated_at)
             VALUES ($Id, $Title, $Model, $SystemPrompt, $ChannelId, $CreatedAt, $UpdatedAt)
-            """, conversation);
+            """, conversation, write.Transaction);
+        write.Commit();
         return conversation;
     }
 
@@ -52,21 +56,21 @@ internal sealed class ConversationStore(Database database, TimeProvider time)
     public async Task<Conversation?> UpdateAsync(Conversation updated, CancellationToken cancellationToken)
     {
         var changed = updated with { UpdatedAt = Now() };
-        await using var connection = await database.OpenAsync(cancellationToken);
-        var rows = await connection.ExecuteAsync(
+        using var write = await database.BeginWriteAsync(cancellationToken);
+        var rows = write.Connection.Execute(
             "UPDATE conversations SET title = $Title, model = $Model, system_prompt = $SystemPrompt, updated_at = $UpdatedAt WHERE id = $Id",
-            changed);
+            changed, write.Transaction);
+        write.Commit();
         return rows == 0 ? null : changed;
     }
 
     /// <summary>Deletes the conversation and its messages in one transaction; false when it did not exist.</summary>
     public async Task<bool> DeleteAsync(string id, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var transaction = connection.BeginTransaction();
-        await connection.ExecuteAsync("DELETE FROM messages WHERE conversation_id = $id", new { id }, transaction);
-        var rows = await connection.ExecuteAsync("DELETE FROM conversations WHERE id = $id", new { id }, transaction);
-        await transaction.CommitAsync(cancellationToken);
+        using var write = await database.BeginWriteAsync(cancellationToken);
+        write.Connection.Execute("DELETE FROM messages WHERE conversation_id = $id", new { id }, write.Transaction);
+        var rows = write.Connection.Execute("DELETE FROM conversations WHERE id = $id", new { id }, write.Transaction);
+        write.Commit();
         return rows > 0;
     }
 
@@ -87,26 +91,25 @@ internal sealed class ConversationStore(Database database, TimeProvider time)
     {
         var now = Now();
         var title = messages.FirstOrDefault(m => m.Role == MessageRoles.User)?.Content is { } first ? TitleFrom(first) : null;
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var transaction = connection.BeginTransaction();
-        var touched = await connection.ExecuteAsync(
+        using var write = await database.BeginWriteAsync(cancellationToken);
+        var touched = write.Connection.Execute(
             "UPDATE conversations SET updated_at = $now, title = COALESCE(title, $title) WHERE id = $conversationId",
-            new { now, title, conversationId }, transaction);
+            new { now, title, conversationId }, write.Transaction);
         if (touched == 0)
         {
             return false;
         }
         foreach (var message in messages)
         {
-            await connection.ExecuteAsync(
+            write.Connection.Execute(
                 """
                 INSERT INTO messages (id, conversation_id, role, content, tool_calls, tool_results, error, error_code, run_id,
                                       model, provider, input_tokens, output_tokens, cost, created_at)
                 VALUES ($Id, $ConversationId, $Role, $Content, $ToolCalls, $ToolResults, $Error, $ErrorCode, $RunId,
                         $Model, $Provider, $InputTokens, $OutputTokens, $Cost, $CreatedAt)
-                """, MessageRow.From(message, runId), transaction);
+                """, MessageRow.From(message, runId), write.Transaction);
         }
-        await transaction.CommitAsync(cancellationToken);
+        write.Commit();
         return true;
     }
 

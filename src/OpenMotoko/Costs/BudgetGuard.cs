@@ -47,11 +47,12 @@ internal sealed class BudgetGuard(UsageStore store, CostCalendar calendar, Setti
         await _gate.WaitAsync(CancellationToken.None);
         try
         {
+            // The cached spend knows every alert already raised in its periods, so the ones crossed now are new.
             var before = await LoadLockedAsync(now, CancellationToken.None);
             after = before with { Day = before.Day + micros, Month = before.Month + micros };
-            var crossed = Crossed(budget, after);
-            fresh = await store.RecordAsync(usage, crossed, CancellationToken.None);
-            _spend = after with { Alerted = after.Alerted.Union(crossed.Select(Key)) };
+            fresh = Crossed(budget, after);
+            store.Record(usage, fresh);
+            _spend = after with { Alerted = after.Alerted.Union(fresh.Select(Key)) };
         }
         finally
         {

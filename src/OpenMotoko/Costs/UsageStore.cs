@@ -1,4 +1,5 @@
 using Dapper;
+using Microsoft.Data.Sqlite;
 using OpenMotoko.Storage;
 
 namespace OpenMotoko.Costs;
@@ -18,39 +19,45 @@ internal sealed record UsageSlot(long Slot, long CostMicros, long InputTokens, l
 /// <summary>A budget alert to remember: the period it belongs to and the threshold in basis points.</summary>
 internal sealed record BudgetAlertMark(string Period, long Threshold);
 
-/// <summary>The usage rows and the budget alerts already raised. Time ranges are [from, to) in ms.</summary>
-internal sealed class UsageStore(Database database)
+/// <summary>
+/// The usage rows and the budget alerts already raised. Time ranges are [from, to) in ms. Rows are
+/// deferred: they commit with the turn's message (or within <see cref="DeferredWrites.FlushDelay"/>),
+/// and every read here flushes first, so totals always include every recorded call.
+/// </summary>
+internal sealed class UsageStore(Database database, ILogger<UsageStore> logger)
 {
     public const long SlotMs = 15 * 60 * 1000;
 
-    /// <summary>Stores a usage row and the alerts it crossed in one transaction; returns the alerts that were new.</summary>
-    public async Task<List<BudgetAlertMark>> RecordAsync(UsageRecord usage, IReadOnlyList<BudgetAlertMark> alerts, CancellationToken cancellationToken)
+    /// <summary>Records a call's usage and the budget alerts it crossed, stored together.</summary>
+    public void Record(UsageRecord usage, IReadOnlyList<BudgetAlertMark> alerts) => database.Defer(new PendingUsage(usage, alerts, logger));
+
+    private sealed class PendingUsage(UsageRecord usage, IReadOnlyList<BudgetAlertMark> alerts, ILogger logger) : IDeferredWrite
     {
-        var fresh = new List<BudgetAlertMark>();
-        // Relaxed like activity rows: the turn's next message commit flushes the WAL, this row included.
-        await using var connection = await database.OpenRelaxedAsync(cancellationToken);
-        await using var transaction = connection.BeginTransaction();
-        await connection.ExecuteAsync(
-            """
-            INSERT INTO llm_usage (conversation_id, provider, model, input_tokens, output_tokens, cost_micros, price_known, created_at)
-            VALUES ($ConversationId, $Provider, $Model, $InputTokens, $OutputTokens, $CostMicros, $PriceKnown, $CreatedAt)
-            """, usage, transaction);
-        foreach (var alert in alerts)
+        public void Write(SqliteConnection connection, SqliteTransaction transaction)
         {
-            var added = await connection.ExecuteAsync(
-                "INSERT INTO budget_alerts (period, threshold, created_at) VALUES ($period, $threshold, $now) ON CONFLICT DO NOTHING",
-                new { period = alert.Period, threshold = alert.Threshold, now = usage.CreatedAt }, transaction);
-            if (added == 1)
+            connection.Execute(
+                """
+                INSERT INTO llm_usage (conversation_id, provider, model, input_tokens, output_tokens, cost_micros, price_known, created_at)
+                VALUES ($ConversationId, $Provider, $Model, $InputTokens, $OutputTokens, $CostMicros, $PriceKnown, $CreatedAt)
+                """, usage, transaction);
+            foreach (var alert in alerts)
             {
-                fresh.Add(alert);
+                connection.Execute(
+                    "INSERT INTO budget_alerts (period, threshold, created_at) VALUES ($period, $threshold, $now) ON CONFLICT DO NOTHING",
+                    new { period = alert.Period, threshold = alert.Threshold, now = usage.CreatedAt }, transaction);
             }
         }
-        await transaction.CommitAsync(cancellationToken);
-        return fresh;
+
+        public void Committed()
+        {
+        }
+
+        public void Failed(Exception exception) => StorageLog.DeferredDropped(logger, "usage", exception);
     }
 
     public async Task<UsageTotals> TotalAsync(long from, long to, CancellationToken cancellationToken)
     {
+        await database.FlushAsync(cancellationToken);
         await using var connection = await database.OpenAsync(cancellationToken);
         return await connection.QuerySingleAsync<UsageTotals>(
             """
@@ -62,6 +69,7 @@ internal sealed class UsageStore(Database database)
 
     public async Task<List<UsageGroup>> ByProviderAsync(long from, long to, CancellationToken cancellationToken)
     {
+        await database.FlushAsync(cancellationToken);
         await using var connection = await database.OpenAsync(cancellationToken);
         return [.. await connection.QueryAsync<UsageGroup>(
             """
@@ -73,6 +81,7 @@ internal sealed class UsageStore(Database database)
 
     public async Task<List<UsageGroup>> ByModelAsync(long from, long to, CancellationToken cancellationToken)
     {
+        await database.FlushAsync(cancellationToken);
         await using var connection = await database.OpenAsync(cancellationToken);
         return [.. await connection.QueryAsync<UsageGroup>(
             """
@@ -84,6 +93,7 @@ internal sealed class UsageStore(Database database)
 
     public async Task<List<UsageSlot>> BySlotAsync(long from, long to, CancellationToken cancellationToken)
     {
+        await database.FlushAsync(cancellationToken);
         await using var connection = await database.OpenAsync(cancellationToken);
         return [.. await connection.QueryAsync<UsageSlot>(
             """
@@ -96,6 +106,7 @@ internal sealed class UsageStore(Database database)
     /// <summary>The thresholds (basis points) already alerted in a period.</summary>
     public async Task<List<long>> AlertedAsync(string period, CancellationToken cancellationToken)
     {
+        await database.FlushAsync(cancellationToken);
         await using var connection = await database.OpenAsync(cancellationToken);
         return [.. await connection.QueryAsync<long>("SELECT threshold FROM budget_alerts WHERE period = $period", new { period })];
     }

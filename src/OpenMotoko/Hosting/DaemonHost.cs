@@ -34,7 +34,7 @@ internal static class DaemonHost
     {
         var time = timeProvider ?? TimeProvider.System;
         Directory.CreateDirectory(options.DataDir);
-        var database = new Database(options.DatabasePath);
+        var database = new Database(options.DatabasePath, time);
         var migrations = Migrator.Migrate(database);
         var settings = new SettingsStore(database, options.Environment, time);
         var password = new OwnerPassword(database, options.Environment, time);

@@ -1,13 +1,27 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 
 namespace OpenMotoko.Storage;
 
-/// <summary>The one SQLite file. Hands out pooled connections with the project's settings.</summary>
+/// <summary>
+/// The one SQLite file. Hands out pooled connections with the project's settings, serialises write
+/// transactions through one gate, and holds the deferred records that ride along with the next one.
+/// </summary>
 internal sealed class Database
 {
-    private readonly string _connectionString;
+    // Per-connection settings the connection string cannot carry: a commit is on disk when it returns
+    // (synchronous=FULL survives power loss in WAL mode), SQLite itself waits out a busy writer (another
+    // process, such as the CLI), and foreign keys are enforced. Set once per physical connection.
+    private const string Pragmas = "PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000; PRAGMA foreign_keys=ON;";
 
-    public Database(string path)
+    private static readonly ConditionalWeakTable<SQLitePCL.sqlite3, object> Configured = [];
+    private static readonly object Yes = new();
+
+    private readonly string _connectionString;
+    private readonly SemaphoreSlim _writer = new(1, 1);
+    private readonly DeferredWrites _deferred;
+
+    public Database(string path, TimeProvider? time = null)
     {
         Path = System.IO.Path.GetFullPath(path);
         _connectionString = new SqliteConnectionStringBuilder
@@ -16,9 +30,9 @@ internal sealed class Database
             Mode = SqliteOpenMode.ReadWriteCreate,
             Cache = SqliteCacheMode.Private,
             Pooling = true,
-            ForeignKeys = true,
             DefaultTimeout = 30, // seconds Microsoft.Data.Sqlite keeps retrying a busy database
         }.ToString();
+        _deferred = new DeferredWrites(time ?? TimeProvider.System, () => _ = FlushInBackgroundAsync());
     }
 
     public string Path { get; }
@@ -27,7 +41,7 @@ internal sealed class Database
     {
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
-        ApplyPragmas(connection);
+        Configure(connection);
         return connection;
     }
 
@@ -35,35 +49,67 @@ internal sealed class Database
     {
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken);
-        ApplyPragmas(connection);
+        Configure(connection);
         return connection;
     }
 
     /// <summary>
-    /// A connection whose commits skip the disk flush (synchronous=NORMAL), for records written
-    /// beside a conversation turn (activity rows). They survive a crash of the process; after a power
-    /// loss they are as durable as the next full commit, which flushes the whole WAL before it, so
-    /// a turn's messages never wait on one flush per activity row.
+    /// Begins a write transaction once the writer before it has finished. Its commit also stores
+    /// the deferred records waiting at that moment, in the same flush.
     /// </summary>
-    public async Task<SqliteConnection> OpenRelaxedAsync(CancellationToken cancellationToken = default)
+    public async Task<WriteTransaction> BeginWriteAsync(CancellationToken cancellationToken = default)
     {
-        var connection = new SqliteConnection(_connectionString);
-        await connection.OpenAsync(cancellationToken);
-        ApplyPragmas(connection, Relaxed);
-        return connection;
+        await _writer.WaitAsync(cancellationToken);
+        try
+        {
+            return new WriteTransaction(await OpenAsync(cancellationToken), _writer, _deferred);
+        }
+        catch
+        {
+            _writer.Release();
+            throw;
+        }
     }
 
-    private const string Durable = "PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000;";
-    private const string Relaxed = "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000;";
+    /// <summary>Queues a record for the next write transaction (at the latest a flush after <see cref="DeferredWrites.FlushDelay"/>).</summary>
+    public void Defer(IDeferredWrite write) => _deferred.Add(write);
 
-    // Per-connection settings the connection string cannot carry: a commit is on disk when it returns
-    // (synchronous=FULL survives power loss in WAL mode), and SQLite itself waits out a busy writer.
-    // Pooled connections keep the last setting, so every open sets it again.
-    private static void ApplyPragmas(SqliteConnection connection, string pragmas = Durable)
+    /// <summary>Stores the deferred records now; readers of those tables call it first, so they see every record reported so far.</summary>
+    public async Task FlushAsync(CancellationToken cancellationToken = default)
     {
-        using var command = connection.CreateCommand();
-        command.CommandText = pragmas;
-        command.ExecuteNonQuery();
+        if (_deferred.IsEmpty)
+        {
+            return;
+        }
+        using var write = await BeginWriteAsync(cancellationToken);
+        write.Commit();
+    }
+
+    private async Task FlushInBackgroundAsync()
+    {
+        try
+        {
+            await FlushAsync(CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is SqliteException or ObjectDisposedException)
+        {
+            // each dropped record was reported to its owner by WriteTransaction
+        }
+    }
+
+    private static void Configure(SqliteConnection connection)
+    {
+        var handle = connection.Handle!;
+        if (Configured.TryGetValue(handle, out _))
+        {
+            return;
+        }
+        using (var command = connection.CreateCommand())
+        {
+            command.CommandText = Pragmas;
+            command.ExecuteNonQuery();
+        }
+        Configured.TryAdd(handle, Yes);
     }
 
     /// <summary>Copies the live database into <paramref name="destination"/> with SQLite's online backup.</summary>
@@ -80,9 +126,10 @@ internal sealed class Database
         source.BackupDatabase(target);
     }
 
-    /// <summary>Folds the WAL back into the main file; called on shutdown.</summary>
+    /// <summary>Stores the deferred records and folds the WAL back into the main file; called on shutdown.</summary>
     public void Checkpoint()
     {
+        FlushAsync().GetAwaiter().GetResult();
         using var connection = Open();
         using var command = connection.CreateCommand();
         command.CommandText = "PRAGMA wal_checkpoint(TRUNCATE);";

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using OpenMotoko.Activity;
+using OpenMotoko.Storage;
 using static OpenMotoko.Tests.Costs.CostTestKit;
 
 namespace OpenMotoko.Tests.Activity;
@@ -111,8 +112,10 @@ public sealed class ActivityApiTests
         using var subscription = log.Subscribe();
 
         await PublishAsync(app, new ActivityEntry("scheduler:started", null, null, null, new JsonObject { ["task"] = "t1", ["token"] = "abc" }));
+        Assert.False(subscription.Reader.TryRead(out _)); // not stored yet: it waits for a write to ride along with
 
-        Assert.True(subscription.Reader.TryRead(out var item));
+        app.Time.Advance(DeferredWrites.FlushDelay); // no write came, so the flush timer stores it
+        var item = await subscription.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal("scheduler:started", item.Type);
         Assert.Equal("[redacted]", item.Data["token"]!.GetValue<string>());
         using var client = await app.LoginClientAsync();

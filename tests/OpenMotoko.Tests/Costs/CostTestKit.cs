@@ -4,6 +4,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using OpenMotoko.Agent;
 using OpenMotoko.Costs;
+using OpenMotoko.Storage;
 
 namespace OpenMotoko.Tests.Costs;
 
@@ -48,9 +49,13 @@ internal static class CostTestKit
     public static void AdvanceTo(TestApp app, string utc) =>
         app.Time.Advance(DateTimeOffset.Parse(utc, System.Globalization.CultureInfo.InvariantCulture) - app.Time.GetUtcNow());
 
-    /// <summary>Reads one column of every row straight from the database file.</summary>
+    /// <summary>
+    /// Reads one column of every row straight from the database file, after storing the records the
+    /// daemon has deferred (activity and usage rows wait for the next write transaction).
+    /// </summary>
     public static List<string> ReadColumn(TestApp app, string sql)
     {
+        app.Services.GetRequiredService<Database>().FlushAsync().GetAwaiter().GetResult();
         using var connection = new SqliteConnection($"Data Source={app.DatabasePath};Pooling=False");
         connection.Open();
         using var command = connection.CreateCommand();
