@@ -2,10 +2,10 @@
 """The daemon's own cost per message, against a fake OpenAI upstream that answers at once.
 
 Usage: scripts/bench_agent.py BINARY   (called by scripts/bench.sh; standard library only)
-Prints Markdown table rows: added p50/p99 latency over the provider, messages/s with 8 concurrent
-conversations, and RSS after warm-up and after 10 000 messages.
+Prints Markdown table rows: added p50/p99 latency over the provider, the daemon's CPU time per
+message, messages/s with 8 concurrent conversations, and RSS after warm-up and after 10 000 messages.
 """
-import http.client, http.server, json, os, socket, statistics, subprocess, sys, tempfile, threading, time
+import http.client, http.server, json, os, shutil, socket, statistics, subprocess, sys, tempfile, threading, time
 
 CHUNKS = [
     {"choices": [{"index": 0, "delta": {"role": "assistant", "content": "Hello"}, "finish_reason": None}]},
@@ -38,6 +38,13 @@ def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def cpu_seconds(pid):
+    """User + system CPU time the process has used so far."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def rss_mb(pid):
@@ -116,7 +123,9 @@ def main():
 
         timed_messages(setup, 1000)  # warm-up
         warm_rss = rss_mb(daemon.pid)
+        cpu0 = cpu_seconds(daemon.pid)
         samples = timed_messages(setup, 2000)
+        cpu_per_message = (cpu_seconds(daemon.pid) - cpu0) / 2000 * 1000
         sequential_rss = rss_mb(daemon.pid)
         p50, p99 = statistics.median(samples), statistics.quantiles(samples, n=100)[98]
         base50, base99 = statistics.median(provider), statistics.quantiles(provider, n=100)[98]
@@ -136,12 +145,14 @@ def main():
         print(f"| message round trip, provider alone (fake, keep-alive) | p50 {base50:.2f} ms, p99 {base99:.2f} ms |")
         print(f"| POST /api/conversations/:id/messages (JSON), sequential | p50 {p50:.2f} ms, p99 {p99:.2f} ms |")
         print(f"| added by the daemon over the provider | p50 {p50 - base50:.2f} ms, p99 {p99 - base99:.2f} ms |")
+        print(f"| daemon CPU per message (user + system), sequential | {cpu_per_message:.2f} ms |")
         print(f"| messages/s, 8 concurrent conversations | {rate:.0f} msg/s |")
         print(f"| RSS after 1 000 messages (warm) / 3 000 sequential / 10 000 with 8 in parallel | {warm_rss:.1f} MB / {sequential_rss:.1f} MB / {final_rss:.1f} MB |")
     finally:
         daemon.terminate()
         daemon.wait(10)
         upstream.shutdown()
+        shutil.rmtree(data, ignore_errors=True)
 
 
 if __name__ == "__main__":

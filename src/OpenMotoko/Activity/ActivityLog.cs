@@ -98,7 +98,7 @@ internal sealed class ActivityLog(Database database, SecretRedactor redactor, Ti
             FROM activity
             WHERE ($Type IS NULL OR type = $Type) AND ($Channel IS NULL OR channel = $Channel)
               AND ($SkillId IS NULL OR skill_id = $SkillId) AND ($ConversationId IS NULL OR conversation_id = $ConversationId)
-            ORDER BY created_at DESC, id DESC
+            ORDER BY id DESC
             LIMIT $Limit OFFSET $Offset
             """, filter);
         return ([.. rows.Select(row => ToItem(row, JsonNode.Parse(row.Data) as JsonObject ?? []))], total);

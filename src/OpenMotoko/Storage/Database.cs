@@ -11,8 +11,9 @@ internal sealed class Database
 {
     // Per-connection settings the connection string cannot carry: a commit is on disk when it returns
     // (synchronous=FULL survives power loss in WAL mode), SQLite itself waits out a busy writer (another
-    // process, such as the CLI), and foreign keys are enforced. Set once per physical connection.
-    private const string Pragmas = "PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000; PRAGMA foreign_keys=ON;";
+    // process, such as the CLI), foreign keys are enforced, and temporary b-trees and statement
+    // journals stay in memory instead of files in /var/tmp. Set once per physical connection.
+    private const string Pragmas = "PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000; PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;";
 
     private static readonly ConditionalWeakTable<SQLitePCL.sqlite3, object> Configured = [];
     private static readonly object Yes = new();

@@ -80,39 +80,22 @@ internal sealed class DeferredWrites
     }
 
     /// <summary>
-    /// Writes the records inside <paramref name="transaction"/>. A record that fails is rolled back
-    /// alone (a savepoint each on the slow path) and dropped, so it never fails the transaction
-    /// that carries it.
+    /// Writes the records inside <paramref name="transaction"/>. A record whose insert fails is
+    /// dropped alone (SQLite rolls back the failed statement, not the transaction), so it never
+    /// fails the write that carries it.
     /// </summary>
     public static List<IDeferredWrite> WriteAll(List<IDeferredWrite> writes, SqliteConnection connection, SqliteTransaction transaction)
     {
-        transaction.Save("deferred");
-        try
-        {
-            foreach (var write in writes)
-            {
-                write.Write(connection, transaction);
-            }
-            transaction.Release("deferred");
-            return writes;
-        }
-        catch (SqliteException)
-        {
-            transaction.Rollback("deferred");
-        }
         var written = new List<IDeferredWrite>(writes.Count);
         foreach (var write in writes)
         {
-            transaction.Save("one");
             try
             {
                 write.Write(connection, transaction);
-                transaction.Release("one");
                 written.Add(write);
             }
             catch (SqliteException ex)
             {
-                transaction.Rollback("one");
                 write.Failed(ex);
             }
         }
