@@ -75,15 +75,22 @@ class Client:
         self.call("POST", f"/api/conversations/{conversation}/messages", {"content": "Say hello."})
 
 
-def timed_messages(client, count, per_conversation=10):
-    samples, conversation = [], None
+def timed_messages(client, count, per_conversation=10, direct=None):
+    """Times count messages; with direct (a connection to the fake provider), also times the same
+    provider call straight after each one, so both sets of samples see the same machine state."""
+    samples, provider, conversation = [], [], None
     for i in range(count):
         if i % per_conversation == 0:
             conversation = client.conversation()
         t0 = time.perf_counter()
         client.message(conversation)
         samples.append((time.perf_counter() - t0) * 1000)
-    return samples
+        if direct is not None:
+            t0 = time.perf_counter()
+            direct.request("POST", "/v1/chat/completions", body=b"{}", headers={"Content-Type": "application/json"})
+            direct.getresponse().read()
+            provider.append((time.perf_counter() - t0) * 1000)
+    return (samples, provider) if direct is not None else samples
 
 
 def main():
@@ -92,14 +99,8 @@ def main():
     threading.Thread(target=upstream.serve_forever, daemon=True).start()
     upstream_port = upstream.server_address[1]
 
-    # The provider alone: the same request straight to the fake, to subtract.
+    # The provider alone, to subtract: the same request straight to the fake, interleaved with the timed messages.
     direct = http.client.HTTPConnection("127.0.0.1", upstream_port)
-    provider = []
-    for _ in range(2000):
-        t0 = time.perf_counter()
-        direct.request("POST", "/v1/chat/completions", body=b"{}", headers={"Content-Type": "application/json"})
-        direct.getresponse().read()
-        provider.append((time.perf_counter() - t0) * 1000)
 
     data = tempfile.mkdtemp(prefix="openmotoko-bench-")
     port = free_port()
@@ -124,7 +125,7 @@ def main():
         timed_messages(setup, 1000)  # warm-up
         warm_rss = rss_mb(daemon.pid)
         cpu0 = cpu_seconds(daemon.pid)
-        samples = timed_messages(setup, 2000)
+        samples, provider = timed_messages(setup, 2000, direct=direct)
         cpu_per_message = (cpu_seconds(daemon.pid) - cpu0) / 2000 * 1000
         sequential_rss = rss_mb(daemon.pid)
         p50, p99 = statistics.median(samples), statistics.quantiles(samples, n=100)[98]

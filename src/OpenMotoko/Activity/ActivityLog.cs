@@ -30,9 +30,9 @@ internal sealed class ActivityLog(Database database, SecretRedactor redactor, Ti
 
     public ValueTask PublishAsync(ActivityEntry entry, CancellationToken cancellationToken)
     {
-        var data = redactor.Redact(entry.Data);
+        var (data, json) = redactor.RedactOwned(entry.Data); // a sink owns its entry's data
         var row = new ActivityRow(0, Bound(entry.Type) ?? "unknown", Bound(entry.ConversationId), Bound(entry.Channel), Bound(entry.SkillId),
-            data.ToJsonString(), time.GetUtcNow().ToUnixTimeMilliseconds());
+            json, time.GetUtcNow().ToUnixTimeMilliseconds());
         database.Defer(new PendingEvent(this, row, data, logger));
         return ValueTask.CompletedTask;
     }

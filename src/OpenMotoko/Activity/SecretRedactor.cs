@@ -33,18 +33,27 @@ internal sealed partial class SecretRedactor
         settings.Changed += _ => _secrets = null;
     }
 
-    public JsonObject Redact(JsonObject data)
+    public JsonObject Redact(JsonObject data) => RedactOwned((JsonObject)data.DeepClone()).Data;
+
+    /// <summary>
+    /// Redacts <paramref name="data"/> in place (the caller owns it, as an activity sink owns its
+    /// entry's data) and returns the result with its JSON text, serialised once.
+    /// </summary>
+    public (JsonObject Data, string Json) RedactOwned(JsonObject data)
     {
-        var secrets = ConfiguredSecrets();
-        var copy = (JsonObject)data.DeepClone();
-        Clean(copy, secrets, depth: 0);
-        var json = copy.ToJsonString();
-        return json.Length <= MaxDataLength ? copy : new JsonObject
+        Clean(data, ConfiguredSecrets(), depth: 0);
+        var json = data.ToJsonString();
+        if (json.Length <= MaxDataLength)
+        {
+            return (data, json);
+        }
+        var summary = new JsonObject
         {
             ["truncated"] = true,
             ["originalLength"] = json.Length,
             ["preview"] = json[..MaxStringLength],
         };
+        return (summary, summary.ToJsonString());
     }
 
     /// <summary>A redacted copy of any JSON value (tool arguments, for example).</summary>

@@ -85,13 +85,16 @@ internal sealed class ConversationStore(Database database, TimeProvider time)
 
     /// <summary>
     /// Appends messages and touches the conversation in one transaction. The first user message
-    /// names an untitled conversation. False when the conversation no longer exists.
+    /// names an untitled conversation. False when the conversation no longer exists. Without
+    /// <paramref name="flushToDisk"/> the rows survive a crash of the process and reach the disk with
+    /// the next flushed commit (see <see cref="Database.BeginWriteAsync"/>).
     /// </summary>
-    public async Task<bool> AppendAsync(string conversationId, string? runId, IReadOnlyList<MessageView> messages, CancellationToken cancellationToken)
+    public async Task<bool> AppendAsync(string conversationId, string? runId, IReadOnlyList<MessageView> messages, CancellationToken cancellationToken,
+        bool flushToDisk = true)
     {
         var now = Now();
         var title = messages.FirstOrDefault(m => m.Role == MessageRoles.User)?.Content is { } first ? TitleFrom(first) : null;
-        using var write = await database.BeginWriteAsync(cancellationToken);
+        using var write = await database.BeginWriteAsync(cancellationToken, flushToDisk);
         var touched = write.Connection.Execute(
             "UPDATE conversations SET updated_at = $now, title = COALESCE(title, $title) WHERE id = $conversationId",
             new { now, title, conversationId }, write.Transaction);

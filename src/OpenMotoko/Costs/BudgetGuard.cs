@@ -14,7 +14,7 @@ namespace OpenMotoko.Costs;
 /// budget:alert. Spend is cached in memory and reloaded only when the day, month or time zone changes.
 /// </summary>
 internal sealed class BudgetGuard(UsageStore store, CostCalendar calendar, SettingsStore settings,
-    IEnumerable<IActivitySink> sinks, ILogger<BudgetGuard> logger) : ILlmCallObserver
+    AgentActivity activity, ILogger<BudgetGuard> logger) : ILlmCallObserver
 {
     private sealed record Spend(TimeZoneInfo Zone, DateOnly Date, long Day, long Month, ImmutableHashSet<string> Alerted);
 
@@ -59,7 +59,7 @@ internal sealed class BudgetGuard(UsageStore store, CostCalendar calendar, Setti
             _gate.Release();
         }
 
-        await PublishAsync(new ActivityEntry("cost:updated", call.ConversationId, null, null, new JsonObject
+        await activity.PublishAsync("cost:updated", call.ConversationId, null, null, new JsonObject
         {
             ["provider"] = call.Provider,
             ["model"] = call.Model,
@@ -69,13 +69,13 @@ internal sealed class BudgetGuard(UsageStore store, CostCalendar calendar, Setti
             ["priceKnown"] = priceKnown,
             ["todayTotal"] = FromMicros(after.Day),
             ["monthTotal"] = FromMicros(after.Month),
-        }));
+        });
         foreach (var alert in fresh)
         {
             var daily = alert.Period.StartsWith("day:", StringComparison.Ordinal);
             var limit = daily ? budget.Daily : budget.Monthly;
             CostsLog.BudgetAlert(logger, alert.Period, alert.Threshold / 100.0);
-            await PublishAsync(new ActivityEntry("budget:alert", call.ConversationId, null, null, new JsonObject
+            await activity.PublishAsync("budget:alert", call.ConversationId, null, null, new JsonObject
             {
                 ["period"] = daily ? "day" : "month",
                 ["key"] = alert.Period[(alert.Period.IndexOf(':', StringComparison.Ordinal) + 1)..],
@@ -83,7 +83,7 @@ internal sealed class BudgetGuard(UsageStore store, CostCalendar calendar, Setti
                 ["limit"] = (decimal)limit,
                 ["spent"] = FromMicros(daily ? after.Day : after.Month),
                 ["message"] = $"{(daily ? "Daily" : "Monthly")} spend {Usd(daily ? after.Day : after.Month)} has reached {alert.Threshold / 100m:0.##}% of the {Usd(limit)} budget.",
-            }));
+            });
         }
     }
 
@@ -165,14 +165,6 @@ internal sealed class BudgetGuard(UsageStore store, CostCalendar calendar, Setti
     {
         CostsLog.BudgetRefused(logger, call.Provider, call.Model, message);
         return new AgentStopException(StatusCodes.Status429TooManyRequests, ErrorCodes.BudgetExceeded, message);
-    }
-
-    private async Task PublishAsync(ActivityEntry entry)
-    {
-        foreach (var sink in sinks)
-        {
-            await sink.PublishAsync(entry, CancellationToken.None);
-        }
     }
 
     private static string Key(BudgetAlertMark mark) => $"{mark.Period}@{mark.Threshold}";

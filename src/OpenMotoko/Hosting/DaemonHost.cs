@@ -89,6 +89,9 @@ internal static class DaemonHost
         services.AddCostsAndActivity();
         services.AddProviders();
         services.AddAgent();
+        // HttpClientFactory's per-request log scope and lines: we log outcomes ourselves, and a provider
+        // call is on every message's path.
+        services.ConfigureHttpClientDefaults(http => http.RemoveAllLoggers());
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.ConfigureHttpJsonOptions(json =>
         {
@@ -105,9 +108,6 @@ internal static class DaemonHost
             chain.Insert(0, ModelsJsonContext.Default);
             chain.Insert(0, ConversationsJsonContext.Default);
             chain.Insert(0, AgentJsonContext.Default);
-            chain.Insert(0, ConversationsJsonContext.Default);
-            chain.Insert(0, AgentJsonContext.Default);
-            chain.Insert(0, ModelsJsonContext.Default);
         });
         var corsOrigins = options.CorsOrigins;
         if (corsOrigins.Length > 0)

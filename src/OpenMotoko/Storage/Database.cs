@@ -56,14 +56,17 @@ internal sealed class Database
 
     /// <summary>
     /// Begins a write transaction once the writer before it has finished. Its commit also stores
-    /// the deferred records waiting at that moment, in the same flush.
+    /// the deferred records waiting at that moment, in the same flush. With
+    /// <paramref name="flushOnCommit"/> false the commit is written to the WAL but not flushed to the
+    /// disk: it survives a crash of the process, and the next flushed commit makes it survive a power
+    /// loss too (the WAL is flushed in order).
     /// </summary>
-    public async Task<WriteTransaction> BeginWriteAsync(CancellationToken cancellationToken = default)
+    public async Task<WriteTransaction> BeginWriteAsync(CancellationToken cancellationToken = default, bool flushOnCommit = true)
     {
         await _writer.WaitAsync(cancellationToken);
         try
         {
-            return new WriteTransaction(await OpenAsync(cancellationToken), _writer, _deferred);
+            return new WriteTransaction(await OpenAsync(cancellationToken), _writer, _deferred, flushOnCommit);
         }
         catch
         {

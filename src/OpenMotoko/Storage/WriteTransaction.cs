@@ -11,13 +11,19 @@ internal sealed class WriteTransaction : IAsyncDisposable, IDisposable
 {
     private readonly SemaphoreSlim _gate;
     private readonly DeferredWrites _deferred;
+    private readonly bool _flush;
     private bool _closed;
 
-    internal WriteTransaction(SqliteConnection connection, SemaphoreSlim gate, DeferredWrites deferred)
+    internal WriteTransaction(SqliteConnection connection, SemaphoreSlim gate, DeferredWrites deferred, bool flushOnCommit)
     {
         Connection = connection;
         _gate = gate;
         _deferred = deferred;
+        _flush = flushOnCommit;
+        if (!_flush)
+        {
+            Pragma("PRAGMA synchronous=NORMAL;"); // SQLite takes it only outside a transaction
+        }
         Transaction = connection.BeginTransaction();
     }
 
@@ -44,6 +50,13 @@ internal sealed class WriteTransaction : IAsyncDisposable, IDisposable
         carried.ForEach(static write => write.Committed());
     }
 
+    private void Pragma(string sql)
+    {
+        using var command = Connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
     public ValueTask DisposeAsync()
     {
         Dispose();
@@ -61,6 +74,10 @@ internal sealed class WriteTransaction : IAsyncDisposable, IDisposable
         try
         {
             Transaction.Dispose();
+            if (!_flush)
+            {
+                Pragma("PRAGMA synchronous=FULL;"); // pooled connections keep it: put the default back
+            }
             Connection.Dispose();
         }
         finally

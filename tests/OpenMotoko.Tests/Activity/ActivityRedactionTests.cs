@@ -48,7 +48,19 @@ public sealed class ActivityRedactionTests
         Assert.Equal("[redacted]", item.GetProperty("request").GetProperty("headers")[0].GetProperty("x-api-key").GetString());
         Assert.StartsWith("env shows [redacted], [redacted] and [redacted];", item.GetProperty("output").GetString(), StringComparison.Ordinal);
         Assert.Equal("echo [redacted]", item.GetProperty("command").GetString());
-        Assert.Equal("short", data["apiKey"]!.GetValue<string>()); // the caller's object is left as it was
+    }
+
+    [Fact]
+    public async Task Redact_leaves_the_callers_object_as_it_was()
+    {
+        await using var app = await TestApp.StartAsync();
+        var redactor = app.Services.GetRequiredService<SecretRedactor>();
+        var data = new JsonObject { ["apiKey"] = "short", ["note"] = "fine" };
+
+        var redacted = redactor.Redact(data);
+
+        Assert.Equal("[redacted]", redacted["apiKey"]!.GetValue<string>());
+        Assert.Equal("short", data["apiKey"]!.GetValue<string>()); // approvals show a redacted copy and keep the original
     }
 
     [Fact]

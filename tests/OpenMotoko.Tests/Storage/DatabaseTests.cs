@@ -50,6 +50,26 @@ public sealed class DatabaseTests
     }
 
     [Fact]
+    public async Task A_write_committed_without_a_flush_hands_its_connection_back_with_full_sync()
+    {
+        await using var app = await TestApp.StartAsync();
+        var database = (Database)app.Services.GetService(typeof(Database))!;
+
+        using (var write = await database.BeginWriteAsync(flushOnCommit: false))
+        {
+            Assert.Equal(1L, Scalar(write.Connection, "PRAGMA synchronous;")); // 1 = NORMAL: this commit skips the flush
+            write.Commit();
+        }
+        using (var rolledBack = await database.BeginWriteAsync(flushOnCommit: false))
+        {
+            // disposed without a commit
+        }
+
+        await using var connection = await database.OpenAsync(); // the pool hands the same connection back
+        Assert.Equal(2L, Scalar(connection, "PRAGMA synchronous;"));
+    }
+
+    [Fact]
     public void A_database_from_a_newer_version_is_refused_and_left_unchanged()
     {
         var dataDir = Directory.CreateTempSubdirectory("openmotoko-test-").FullName;

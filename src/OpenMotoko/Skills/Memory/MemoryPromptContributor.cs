@@ -15,7 +15,8 @@ internal sealed class MemoryPromptContributor(MemoryStore store, SkillStateStore
 
     public async ValueTask<string?> ContributeAsync(string conversationId, string userMessage, CancellationToken cancellationToken)
     {
-        if (!state.IsEnabled(BuiltInSkills.Memory, defaultEnabled: true) || modes.ModeOf(BuiltInSkills.Memory) == SkillMode.Off)
+        if (!state.IsEnabled(BuiltInSkills.Memory, defaultEnabled: true) || modes.ModeOf(BuiltInSkills.Memory) == SkillMode.Off
+            || !await store.HasFactsAsync(cancellationToken))
         {
             return null;
         }

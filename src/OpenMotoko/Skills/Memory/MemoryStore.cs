@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Dapper;
 using OpenMotoko.Storage;
 
@@ -11,6 +12,22 @@ internal sealed class MemoryStore(Database database, TimeProvider time)
 {
     public const int MaxFactLength = 2_000;
     public const int MaxResults = 20;
+
+    // Whether any fact is stored: null until looked up, reset when a fact is forgotten. Every message
+    // asks (the prompt contributor), so an empty memory costs no query.
+    private volatile StrongBox<bool>? _hasFacts;
+
+    public async ValueTask<bool> HasFactsAsync(CancellationToken cancellationToken)
+    {
+        if (_hasFacts is { } known)
+        {
+            return known.Value;
+        }
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var any = await connection.ExecuteScalarAsync<long>("SELECT EXISTS (SELECT 1 FROM memory_facts)") != 0;
+        _hasFacts ??= new StrongBox<bool>(any);
+        return any;
+    }
 
     /// <summary>Stores a fact; an identical fact already stored is returned instead of a duplicate.</summary>
     public async Task<MemoryFact> RememberAsync(string fact, CancellationToken cancellationToken)
@@ -29,6 +46,7 @@ internal sealed class MemoryStore(Database database, TimeProvider time)
             "INSERT INTO memory_facts (fact, created_at) VALUES ($fact, $now) RETURNING id",
             new { fact, now }, transaction);
         await transaction.CommitAsync(cancellationToken);
+        _hasFacts = new StrongBox<bool>(true);
         return new MemoryFact(id, fact, now);
     }
 
@@ -65,6 +83,8 @@ internal sealed class MemoryStore(Database database, TimeProvider time)
     public async Task<bool> ForgetAsync(long id, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        return await connection.ExecuteAsync("DELETE FROM memory_facts WHERE id = $id", new { id }) > 0;
+        var deleted = await connection.ExecuteAsync("DELETE FROM memory_facts WHERE id = $id", new { id }) > 0;
+        _hasFacts = null;
+        return deleted;
     }
 }
