@@ -22,6 +22,10 @@ internal sealed class Database
     private readonly SemaphoreSlim _writer = new(1, 1);
     private readonly DeferredWrites _deferred;
 
+    // The connection every write transaction uses, one at a time under _writer (SQLite has one writer
+    // anyway): its page cache stays warm and the commands it runs keep their prepared statements.
+    private SqliteConnection? _writerConnection;
+
     public Database(string path, TimeProvider? time = null)
     {
         Path = System.IO.Path.GetFullPath(path);
@@ -66,7 +70,14 @@ internal sealed class Database
         await _writer.WaitAsync(cancellationToken);
         try
         {
-            return new WriteTransaction(await OpenAsync(cancellationToken), _writer, _deferred, flushOnCommit);
+            if (_writerConnection is null)
+            {
+                var connection = new SqliteConnection(new SqliteConnectionStringBuilder(_connectionString) { Pooling = false }.ToString());
+                connection.Open();
+                Configure(connection);
+                _writerConnection = connection;
+            }
+            return new WriteTransaction(_writerConnection, _writer, _deferred, flushOnCommit);
         }
         catch
         {
@@ -134,6 +145,16 @@ internal sealed class Database
     public void Checkpoint()
     {
         FlushAsync().GetAwaiter().GetResult();
+        _writer.Wait();
+        try
+        {
+            _writerConnection?.Dispose();
+            _writerConnection = null;
+        }
+        finally
+        {
+            _writer.Release();
+        }
         using var connection = Open();
         using var command = connection.CreateCommand();
         command.CommandText = "PRAGMA wal_checkpoint(TRUNCATE);";

@@ -63,7 +63,7 @@ internal sealed class WriteTransaction : IAsyncDisposable, IDisposable
         return ValueTask.CompletedTask;
     }
 
-    /// <summary>Rolls back unless committed, returns the connection to the pool and lets the next writer in.</summary>
+    /// <summary>Rolls back unless committed and lets the next writer in.</summary>
     public void Dispose()
     {
         if (_closed)
@@ -76,9 +76,8 @@ internal sealed class WriteTransaction : IAsyncDisposable, IDisposable
             Transaction.Dispose();
             if (!_flush)
             {
-                Pragma("PRAGMA synchronous=FULL;"); // pooled connections keep it: put the default back
+                Pragma("PRAGMA synchronous=FULL;"); // the writer connection keeps it: put the default back
             }
-            Connection.Dispose();
         }
         finally
         {
