@@ -22,8 +22,12 @@ class Upstream(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     disable_nagle_algorithm = True  # headers and body go out as separate writes; Nagle + delayed ACK would add 40 ms
 
+    last_body = b"{}"  # the daemon's latest request, replayed by the baseline
+
     def do_POST(self):
-        self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        if self.headers.get("Authorization"):
+            Upstream.last_body = body
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream")
         self.send_header("Content-Length", str(len(BODY)))
@@ -76,8 +80,9 @@ class Client:
 
 
 def timed_messages(client, count, per_conversation=10, direct=None):
-    """Times count messages; with direct (a connection to the fake provider), also times the same
-    provider call straight after each one, so both sets of samples see the same machine state."""
+    """Times count messages; with direct (a connection to the fake provider), also sends the request
+    the daemon just made (same body: history, tools) straight to the fake after each one, so both
+    sets of samples see the same request and the same machine state."""
     samples, provider, conversation = [], [], None
     for i in range(count):
         if i % per_conversation == 0:
@@ -87,7 +92,7 @@ def timed_messages(client, count, per_conversation=10, direct=None):
         samples.append((time.perf_counter() - t0) * 1000)
         if direct is not None:
             t0 = time.perf_counter()
-            direct.request("POST", "/v1/chat/completions", body=b"{}", headers={"Content-Type": "application/json"})
+            direct.request("POST", "/v1/chat/completions", body=Upstream.last_body, headers={"Content-Type": "application/json"})
             direct.getresponse().read()
             provider.append((time.perf_counter() - t0) * 1000)
     return (samples, provider) if direct is not None else samples
