@@ -13,6 +13,7 @@ internal sealed record AssistantReply(string Id, string ConversationId, string R
 internal static class MessagesApi
 {
     public const int MaxContent = 100_000;
+    public const string RunIdHeader = "X-Run-Id";
 
     public static async Task<Results<Ok<AssistantReply>, JsonHttpResult<ApiError>, RunEventStream>> Post(
         string id, JsonElement body, HttpContext context, ConversationStore store, AgentRuns runs, ModelSelector selector)
@@ -52,6 +53,8 @@ internal static class MessagesApi
             return ApiErrors.Of(StatusCodes.Status409Conflict, ErrorCodes.Conflict,
                 "This conversation is still answering the previous message. Wait for it, or cancel it with DELETE /api/agents/:id.");
         }
+        // The run's id, so the client can cancel it with DELETE /api/agents/:id without listing runs.
+        context.Response.Headers[RunIdHeader] = run.Id;
         if (WantsEventStream(context.Request))
         {
             return new RunEventStream(run);

@@ -113,7 +113,8 @@ internal static class DaemonHost
         if (corsOrigins.Length > 0)
         {
             services.AddCors(cors => cors.AddDefaultPolicy(policy =>
-                policy.WithOrigins(corsOrigins).AllowAnyHeader().AllowAnyMethod().AllowCredentials()));
+                policy.WithOrigins(corsOrigins).AllowAnyHeader().AllowAnyMethod().AllowCredentials()
+                    .WithExposedHeaders(Conversations.MessagesApi.RunIdHeader))); // a browser client may read the run's id
         }
 
         configureServices?.Invoke(services); // tests add fakes of outside things (e.g. a slow tool)

@@ -27,6 +27,7 @@ public sealed class AgentReplyTests
         using var response = await h.PostMessageAsync(id, "Say hello");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Matches("^[0-9a-f]{32}$", Assert.Single(response.Headers.GetValues("X-Run-Id")));
         var reply = await AgentHarness.JsonAsync(response);
         Assert.Equal(id, reply.GetProperty("conversationId").GetString());
         Assert.Equal("assistant", reply.GetProperty("role").GetString());

@@ -51,9 +51,10 @@ public sealed class AgentRunTests
         Assert.True(await events.MoveNextAsync());
         Assert.Equal("Thinking", events.Current.Data.GetProperty("text").GetString());
 
+        var runId = Assert.Single(response.Headers.GetValues("X-Run-Id")); // the stream names its run
         var list = await h.Client.GetFromJsonAsync<JsonElement>("/api/agents");
         var running = Assert.Single(list.GetProperty("items").EnumerateArray());
-        var runId = running.GetProperty("id").GetString()!;
+        Assert.Equal(runId, running.GetProperty("id").GetString());
         Assert.Equal(id, running.GetProperty("conversationId").GetString());
         Assert.Equal("running", running.GetProperty("status").GetString());
         Assert.Equal(h.App.Time.GetUtcNow().ToUnixTimeMilliseconds(), running.GetProperty("startedAt").GetInt64());

@@ -78,6 +78,7 @@ public sealed class SecurityHeadersTests
         get.Headers.Add("Origin", "https://ui.example");
         using var response = await app.Client.SendAsync(get);
         Assert.Equal("https://ui.example", response.Headers.GetValues("Access-Control-Allow-Origin").Single());
+        Assert.Equal("X-Run-Id", response.Headers.GetValues("Access-Control-Expose-Headers").Single()); // so a web UI can cancel its run
         AssertSecurityHeaders(response);
 
         using var other = new HttpRequestMessage(HttpMethod.Get, "/api/health");
