@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
 using OpenMotoko.Hosting;
 
@@ -17,6 +18,10 @@ internal sealed partial class InstructionSkillLibrary(DaemonOptions options)
 {
     private const int MaxSkills = 200;
 
+    // The last parse of each SKILL.md, reused while its size and modification time are unchanged:
+    // the prompt lists the skills on every message, and a stat is far cheaper than a read and parse.
+    private readonly ConcurrentDictionary<string, (long Length, DateTime Modified, InstructionSkill Skill)> _parsed = new(StringComparer.Ordinal);
+
     public string Root { get; } = Path.Combine(options.DataDir, "skills");
 
     public IReadOnlyList<InstructionSkill> List()
@@ -30,13 +35,21 @@ internal sealed partial class InstructionSkillLibrary(DaemonOptions options)
         {
             return [];
         }
-        return [.. folders
+        InstructionSkill[] skills = [.. folders
             .Select(Path.GetFileName)
             .OfType<string>()
             .Where(id => FolderId().IsMatch(id) && BuiltInSkills.Find(id) is null)
             .Order(StringComparer.Ordinal)
             .Take(MaxSkills)
             .Select(Read)];
+        if (_parsed.Count > skills.Length)
+        {
+            foreach (var gone in _parsed.Keys.Except(skills.Select(skill => skill.Id), StringComparer.Ordinal))
+            {
+                _parsed.TryRemove(gone, out _);
+            }
+        }
+        return skills;
     }
 
     /// <summary>The skill whose id or SKILL.md name is <paramref name="name"/> (case-insensitive), or null.</summary>
@@ -50,7 +63,6 @@ internal sealed partial class InstructionSkillLibrary(DaemonOptions options)
     private InstructionSkill Read(string id)
     {
         var path = Path.Combine(Root, id, SkillMarkdown.FileName);
-        string text;
         try
         {
             if (new DirectoryInfo(Path.Combine(Root, id)).LinkTarget is not null)
@@ -70,12 +82,22 @@ internal sealed partial class InstructionSkillLibrary(DaemonOptions options)
             {
                 return Broken(id, $"SKILL.md is larger than {SkillMarkdown.MaxBytes / 1024} KiB.");
             }
-            text = File.ReadAllText(path);
+            if (_parsed.TryGetValue(id, out var known) && known.Length == file.Length && known.Modified == file.LastWriteTimeUtc)
+            {
+                return known.Skill;
+            }
+            var skill = Parse(id, File.ReadAllText(path));
+            _parsed[id] = (file.Length, file.LastWriteTimeUtc, skill); // as stat-ed before the read: a later change is seen next time
+            return skill;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             return Broken(id, "SKILL.md cannot be read.");
         }
+    }
+
+    private static InstructionSkill Parse(string id, string text)
+    {
         var markdown = SkillMarkdown.TryParse(text, out var error);
         return markdown is null
             ? Broken(id, error)

@@ -49,6 +49,28 @@ public sealed class InstructionSkillTests
     }
 
     [Fact]
+    public async Task An_edited_or_removed_skill_is_seen_on_the_next_listing()
+    {
+        await using var app = await TestApp.StartAsync();
+        var library = app.Services.GetRequiredService<InstructionSkillLibrary>();
+        InstallInstructionSkill(app, "haiku", Haiku);
+        Assert.Equal("Writes haiku in the 5-7-5 form", Assert.Single(library.List()).Description);
+        Assert.Same(library.List()[0], library.List()[0]); // unchanged: the parse is reused, not re-read
+
+        var file = Path.Combine(library.Root, "haiku", "SKILL.md");
+        var before = File.GetLastWriteTimeUtc(file);
+        File.WriteAllText(file, Haiku.Replace("5-7-5 form", "5-7-5 FORM", StringComparison.Ordinal)); // same length
+        File.SetLastWriteTimeUtc(file, before.AddSeconds(1));
+        Assert.Equal("Writes haiku in the 5-7-5 FORM", Assert.Single(library.List()).Description);
+
+        File.WriteAllText(file, "no front matter");
+        Assert.False(Assert.Single(library.List()).IsValid);
+
+        Directory.Delete(Path.Combine(library.Root, "haiku"), recursive: true);
+        Assert.Empty(library.List());
+    }
+
+    [Fact]
     public async Task Load_skill_returns_the_instructions_only_of_an_enabled_skill()
     {
         await using var app = await TestApp.StartAsync();
