@@ -50,12 +50,16 @@ internal static class CostTestKit
         app.Time.Advance(DateTimeOffset.Parse(utc, System.Globalization.CultureInfo.InvariantCulture) - app.Time.GetUtcNow());
 
     /// <summary>
-    /// Reads one column of every row straight from the database file, after storing the records the
-    /// daemon has deferred (activity and usage rows wait for the next write transaction).
+    /// Reads one column of every row straight from the database file, on a connection of its own as
+    /// another process would. First stores the records the daemon has deferred (activity and usage
+    /// rows wait for the next write transaction) unless <paramref name="flushFirst"/> is false.
     /// </summary>
-    public static List<string> ReadColumn(TestApp app, string sql)
+    public static List<string> ReadColumn(TestApp app, string sql, bool flushFirst = true)
     {
-        app.Services.GetRequiredService<Database>().FlushAsync().GetAwaiter().GetResult();
+        if (flushFirst)
+        {
+            app.Services.GetRequiredService<Database>().FlushAsync().GetAwaiter().GetResult();
+        }
         using var connection = new SqliteConnection($"Data Source={app.DatabasePath};Pooling=False");
         connection.Open();
         using var command = connection.CreateCommand();

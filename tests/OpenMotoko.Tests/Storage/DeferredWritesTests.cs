@@ -6,6 +6,7 @@ using OpenMotoko.Activity;
 using OpenMotoko.Conversations;
 using OpenMotoko.Storage;
 using OpenMotoko.Tests.Agent;
+using OpenMotoko.Tests.Costs;
 
 namespace OpenMotoko.Tests.Storage;
 
@@ -99,21 +100,8 @@ public sealed class DeferredWritesTests
         }
     }
 
-    /// <summary>Reads the file on a connection of its own, as another process would: no flush first.</summary>
-    private static List<string> Column(TestApp app, string sql)
-    {
-        using var connection = new SqliteConnection($"Data Source={app.DatabasePath};Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        using var reader = command.ExecuteReader();
-        var values = new List<string>();
-        while (reader.Read())
-        {
-            values.Add(Convert.ToString(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture)!);
-        }
-        return values;
-    }
+    /// <summary>Reads the file as another process would: no flush first, so only committed records show.</summary>
+    private static List<string> Column(TestApp app, string sql) => CostTestKit.ReadColumn(app, sql, flushFirst: false);
 
     private sealed class RecordingWrite(string sql) : IDeferredWrite
     {

@@ -20,13 +20,21 @@ public sealed class FallbackPerProviderTests
 {
     private static readonly TimeSpan Guard = TimeSpan.FromSeconds(30);
     private static readonly ChatRequest Question = Ask("replaced-per-attempt", "Who answers?");
+    private static readonly string[] Providers = ["anthropic", "openai", "google", "ollama", "generic"];
+
+    /// <summary>Each provider paired with the one <paramref name="step"/> places after it in the ring.</summary>
+    public static TheoryData<string, string> Ring(int step)
+    {
+        var pairs = new TheoryData<string, string>();
+        for (var i = 0; i < Providers.Length; i++)
+        {
+            pairs.Add(Providers[i], Providers[(i + step) % Providers.Length]);
+        }
+        return pairs;
+    }
 
     [Theory]
-    [InlineData("anthropic", "openai")]
-    [InlineData("openai", "google")]
-    [InlineData("google", "ollama")]
-    [InlineData("ollama", "generic")]
-    [InlineData("generic", "anthropic")]
+    [MemberData(nameof(Ring), 1)]
     public async Task A_provider_that_stays_overloaded_hands_the_turn_to_the_next_fallback(string failing, string answering)
     {
         var (down, up) = (Wires[failing], Wires[answering]);
@@ -55,11 +63,7 @@ public sealed class FallbackPerProviderTests
     }
 
     [Theory]
-    [InlineData("anthropic", "generic")]
-    [InlineData("openai", "anthropic")]
-    [InlineData("google", "openai")]
-    [InlineData("ollama", "google")]
-    [InlineData("generic", "ollama")]
+    [MemberData(nameof(Ring), 4)]
     public async Task A_provider_that_cannot_be_reached_hands_the_turn_to_the_next_fallback(string failing, string answering)
     {
         var (down, up) = (Wires[failing], Wires[answering]);
@@ -83,11 +87,7 @@ public sealed class FallbackPerProviderTests
     }
 
     [Theory]
-    [InlineData("anthropic", "google")]
-    [InlineData("openai", "ollama")]
-    [InlineData("google", "generic")]
-    [InlineData("ollama", "anthropic")]
-    [InlineData("generic", "openai")]
+    [MemberData(nameof(Ring), 2)]
     public async Task A_stream_that_breaks_before_any_text_hands_the_turn_to_the_next_fallback(string failing, string answering)
     {
         var (down, up) = (Wires[failing], Wires[answering]);
@@ -110,11 +110,7 @@ public sealed class FallbackPerProviderTests
     }
 
     [Theory]
-    [InlineData("anthropic", "openai")]
-    [InlineData("openai", "google")]
-    [InlineData("google", "ollama")]
-    [InlineData("ollama", "generic")]
-    [InlineData("generic", "anthropic")]
+    [MemberData(nameof(Ring), 1)]
     public async Task A_retryable_break_after_text_has_streamed_is_not_hidden_behind_a_fallback(string failing, string standby)
     {
         var (down, up) = (Wires[failing], Wires[standby]);
