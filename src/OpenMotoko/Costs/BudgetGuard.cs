@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Text.Json.Nodes;
-using OpenMotoko.Activity;
 using OpenMotoko.Agent;
 using OpenMotoko.Hosting;
 using OpenMotoko.Settings;

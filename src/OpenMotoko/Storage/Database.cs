@@ -23,7 +23,7 @@ internal sealed class Database
     private readonly DeferredWrites _deferred;
 
     // The connection every write transaction uses, one at a time under _writer (SQLite has one writer
-    // anyway): its page cache stays warm and the commands it runs keep their prepared statements.
+    // anyway): its page cache stays warm and no pool round trip is paid per write.
     private SqliteConnection? _writerConnection;
 
     public Database(string path, TimeProvider? time = null)
