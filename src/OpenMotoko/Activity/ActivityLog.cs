@@ -37,12 +37,12 @@ internal sealed class ActivityLog(Database database, SecretRedactor redactor, Ti
         return ValueTask.CompletedTask;
     }
 
-    private static long Insert(SqliteConnection connection, SqliteTransaction transaction, ActivityRow row) =>
+    private static long Insert(SqliteConnection connection, ActivityRow row) =>
         connection.QuerySingle<long>(
             """
             INSERT INTO activity (type, conversation_id, channel, skill_id, data, created_at)
             VALUES ($Type, $ConversationId, $Channel, $SkillId, $Data, $CreatedAt) RETURNING id
-            """, row, transaction);
+            """, row);
 
     private void Announce(ActivityItem item)
     {
@@ -57,7 +57,7 @@ internal sealed class ActivityLog(Database database, SecretRedactor redactor, Ti
     {
         private long _id;
 
-        public void Write(SqliteConnection connection, SqliteTransaction transaction) => _id = Insert(connection, transaction, row);
+        public void Write(SqliteConnection connection) => _id = Insert(connection, row);
 
         public void Committed() => log.Announce(ToItem(row with { Id = _id }, data));
 

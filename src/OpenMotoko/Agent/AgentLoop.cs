@@ -12,10 +12,8 @@ namespace OpenMotoko.Agent;
 /// history and the offered tools, runs the tools it asks for, and repeats until it answers or
 /// agent.maxIterations is reached. Every turn is stored as it completes; a failure is stored as a
 /// failed assistant turn with its error and ends the run with that error.
-/// A run is the unit of durability: the person's message and the tool rounds are committed at once
-/// (a crash of the process loses none of them) and the run's last commit, the answer or the failure,
-/// flushes them all to the disk before the run reports its end. So an acknowledged run survives a
-/// power loss whole, and the run pays for one disk flush instead of one per step.
+/// Each step is committed as it happens (a crash of the process loses none of them); the disk flush
+/// follows right behind each commit without holding up the run (see <see cref="Storage.DiskFlusher"/>).
 /// </summary>
 internal sealed class AgentLoop(
     ConversationStore store,
@@ -43,7 +41,7 @@ internal sealed class AgentLoop(
         var cancellationToken = run.Token;
         try
         {
-            if (!await store.AppendAsync(conversation.Id, run.Id, [state.Message(MessageRoles.User, request.Content)], CancellationToken.None, flushToDisk: false))
+            if (!await store.AppendAsync(conversation.Id, run.Id, [state.Message(MessageRoles.User, request.Content)], CancellationToken.None))
             {
                 return await FailAsync(state, StatusCodes.Status404NotFound, ErrorCodes.NotFound, $"No conversation with id '{conversation.Id}'.");
             }
@@ -77,7 +75,7 @@ internal sealed class AgentLoop(
                     ToolCalls = [.. turn.Calls.Select(c => new ToolCallView(c.Id, c.Name, c.Arguments))],
                 };
                 var answer = state.Message(MessageRoles.Tool, "") with { ToolResults = results };
-                await store.AppendAsync(conversation.Id, run.Id, [assistant, answer], CancellationToken.None, flushToDisk: false);
+                await store.AppendAsync(conversation.Id, run.Id, [assistant, answer], CancellationToken.None);
                 history.Add(new ChatMessage(ChatRole.Assistant, turn.Text.Length == 0 ? null : turn.Text, turn.Calls));
                 history.Add(new ChatMessage(ChatRole.Tool, null, null, [.. results.Select(r => new ToolResult(r.ToolCallId, r.Name, r.Output, r.IsError))]));
                 state.Partial.Clear();

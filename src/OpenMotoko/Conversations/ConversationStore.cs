@@ -47,7 +47,7 @@ internal sealed class ConversationStore(Database database, TimeProvider time)
             """
             INSERT INTO conversations (id, title, model, system_prompt, channel_id, created_at, updated_at)
             VALUES ($Id, $Title, $Model, $SystemPrompt, $ChannelId, $CreatedAt, $UpdatedAt)
-            """, conversation, write.Transaction);
+            """, conversation);
         write.Commit();
         return conversation;
     }
@@ -59,7 +59,7 @@ internal sealed class ConversationStore(Database database, TimeProvider time)
         using var write = await database.BeginWriteAsync(cancellationToken);
         var rows = write.Connection.Execute(
             "UPDATE conversations SET title = $Title, model = $Model, system_prompt = $SystemPrompt, updated_at = $UpdatedAt WHERE id = $Id",
-            changed, write.Transaction);
+            changed);
         write.Commit();
         return rows == 0 ? null : changed;
     }
@@ -68,8 +68,8 @@ internal sealed class ConversationStore(Database database, TimeProvider time)
     public async Task<bool> DeleteAsync(string id, CancellationToken cancellationToken)
     {
         using var write = await database.BeginWriteAsync(cancellationToken);
-        write.Connection.Execute("DELETE FROM messages WHERE conversation_id = $id", new { id }, write.Transaction);
-        var rows = write.Connection.Execute("DELETE FROM conversations WHERE id = $id", new { id }, write.Transaction);
+        write.Connection.Execute("DELETE FROM messages WHERE conversation_id = $id", new { id });
+        var rows = write.Connection.Execute("DELETE FROM conversations WHERE id = $id", new { id });
         write.Commit();
         return rows > 0;
     }
@@ -85,19 +85,16 @@ internal sealed class ConversationStore(Database database, TimeProvider time)
 
     /// <summary>
     /// Appends messages and touches the conversation in one transaction. The first user message
-    /// names an untitled conversation. False when the conversation no longer exists. Without
-    /// <paramref name="flushToDisk"/> the rows survive a crash of the process and reach the disk with
-    /// the next flushed commit (see <see cref="Database.BeginWriteAsync"/>).
+    /// names an untitled conversation. False when the conversation no longer exists.
     /// </summary>
-    public async Task<bool> AppendAsync(string conversationId, string? runId, IReadOnlyList<MessageView> messages, CancellationToken cancellationToken,
-        bool flushToDisk = true)
+    public async Task<bool> AppendAsync(string conversationId, string? runId, IReadOnlyList<MessageView> messages, CancellationToken cancellationToken)
     {
         var now = Now();
         var title = messages.FirstOrDefault(m => m.Role == MessageRoles.User)?.Content is { } first ? TitleFrom(first) : null;
-        using var write = await database.BeginWriteAsync(cancellationToken, flushToDisk);
+        using var write = await database.BeginWriteAsync(cancellationToken);
         var touched = write.Connection.Execute(
             "UPDATE conversations SET updated_at = $now, title = COALESCE(title, $title) WHERE id = $conversationId",
-            new { now, title, conversationId }, write.Transaction);
+            new { now, title, conversationId });
         if (touched == 0)
         {
             return false;
@@ -110,7 +107,7 @@ internal sealed class ConversationStore(Database database, TimeProvider time)
                                       model, provider, input_tokens, output_tokens, cost, created_at)
                 VALUES ($Id, $ConversationId, $Role, $Content, $ToolCalls, $ToolResults, $Error, $ErrorCode, $RunId,
                         $Model, $Provider, $InputTokens, $OutputTokens, $Cost, $CreatedAt)
-                """, MessageRow.From(message, runId), write.Transaction);
+                """, MessageRow.From(message, runId));
         }
         write.Commit();
         return true;

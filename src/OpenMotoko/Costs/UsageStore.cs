@@ -33,18 +33,18 @@ internal sealed class UsageStore(Database database, ILogger<UsageStore> logger)
 
     private sealed class PendingUsage(UsageRecord usage, IReadOnlyList<BudgetAlertMark> alerts, ILogger logger) : IDeferredWrite
     {
-        public void Write(SqliteConnection connection, SqliteTransaction transaction)
+        public void Write(SqliteConnection connection)
         {
             connection.Execute(
                 """
                 INSERT INTO llm_usage (conversation_id, provider, model, input_tokens, output_tokens, cost_micros, price_known, created_at)
                 VALUES ($ConversationId, $Provider, $Model, $InputTokens, $OutputTokens, $CostMicros, $PriceKnown, $CreatedAt)
-                """, usage, transaction);
+                """, usage);
             foreach (var alert in alerts)
             {
                 connection.Execute(
                     "INSERT INTO budget_alerts (period, threshold, created_at) VALUES ($period, $threshold, $now) ON CONFLICT DO NOTHING",
-                    new { period = alert.Period, threshold = alert.Threshold, now = usage.CreatedAt }, transaction);
+                    new { period = alert.Period, threshold = alert.Threshold, now = usage.CreatedAt });
             }
         }
 

@@ -153,6 +153,7 @@ internal static class DaemonHost
         app.MapOpenAiCompat();
 
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("OpenMotoko");
+        database.Logger = app.Services.GetRequiredService<ILogger<Database>>();
         foreach (var ignored in settings.IgnoredEnvironment)
         {
             HostingLog.IgnoredEnvironment(logger, ignored);

@@ -22,9 +22,9 @@ internal sealed class Database
     private readonly SemaphoreSlim _writer = new(1, 1);
     private readonly DeferredWrites _deferred;
 
-    // The connection every write transaction uses, one at a time under _writer (SQLite has one writer
-    // anyway): its page cache stays warm and no pool round trip is paid per write.
-    private SqliteConnection? _writerConnection;
+    // The connection every write transaction uses, one at a time under _writer, and its flusher.
+    private WriterConnection? _writerConnection;
+    private readonly DiskFlusher _flusher;
 
     public Database(string path, TimeProvider? time = null)
     {
@@ -38,9 +38,20 @@ internal sealed class Database
             DefaultTimeout = 30, // seconds Microsoft.Data.Sqlite keeps retrying a busy database
         }.ToString();
         _deferred = new DeferredWrites(time ?? TimeProvider.System, () => _ = FlushInBackgroundAsync());
+        _flusher = new DiskFlusher(Path);
     }
 
     public string Path { get; }
+
+    /// <summary>Where a failed disk flush is reported; the host sets it once logging exists.</summary>
+    public ILogger Logger
+    {
+        get => _flusher.Logger;
+        set => _flusher.Logger = value;
+    }
+
+    /// <summary>Write commits so far, and how many of them the disk flusher has put on the disk.</summary>
+    public (long Committed, long Flushed) DiskProgress => _flusher.Progress;
 
     public SqliteConnection Open()
     {
@@ -60,12 +71,10 @@ internal sealed class Database
 
     /// <summary>
     /// Begins a write transaction once the writer before it has finished. Its commit also stores
-    /// the deferred records waiting at that moment, in the same flush. With
-    /// <paramref name="flushOnCommit"/> false the commit is written to the WAL but not flushed to the
-    /// disk: it survives a crash of the process, and the next flushed commit makes it survive a power
-    /// loss too (the WAL is flushed in order).
+    /// the deferred records waiting at that moment. A commit returns once it is in the WAL, which a
+    /// crash of the process cannot undo; <see cref="DiskFlusher"/> puts it on the disk right after.
     /// </summary>
-    public async Task<WriteTransaction> BeginWriteAsync(CancellationToken cancellationToken = default, bool flushOnCommit = true)
+    public async Task<WriteTransaction> BeginWriteAsync(CancellationToken cancellationToken = default)
     {
         await _writer.WaitAsync(cancellationToken);
         try
@@ -75,9 +84,9 @@ internal sealed class Database
                 var connection = new SqliteConnection(new SqliteConnectionStringBuilder(_connectionString) { Pooling = false }.ToString());
                 connection.Open();
                 Configure(connection);
-                _writerConnection = connection;
+                _writerConnection = new WriterConnection(connection, _flusher);
             }
-            return new WriteTransaction(_writerConnection, _writer, _deferred, flushOnCommit);
+            return new WriteTransaction(_writerConnection, _writer, _deferred);
         }
         catch
         {
@@ -141,13 +150,14 @@ internal sealed class Database
         source.BackupDatabase(target);
     }
 
-    /// <summary>Stores the deferred records and folds the WAL back into the main file; called on shutdown.</summary>
+    /// <summary>Stores the deferred records and folds the WAL back into the main file (flushing both); called on shutdown.</summary>
     public void Checkpoint()
     {
         FlushAsync().GetAwaiter().GetResult();
         _writer.Wait();
         try
         {
+            _flusher.Stop();
             _writerConnection?.Dispose();
             _writerConnection = null;
         }

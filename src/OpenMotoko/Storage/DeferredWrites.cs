@@ -10,7 +10,7 @@ namespace OpenMotoko.Storage;
 internal interface IDeferredWrite
 {
     /// <summary>Inserts the record; runs on the writer's connection inside its transaction.</summary>
-    void Write(SqliteConnection connection, SqliteTransaction transaction);
+    void Write(SqliteConnection connection);
 
     /// <summary>The transaction that carried the record committed.</summary>
     void Committed();
@@ -80,18 +80,18 @@ internal sealed class DeferredWrites
     }
 
     /// <summary>
-    /// Writes the records inside <paramref name="transaction"/>. A record whose insert fails is
+    /// Writes the records inside the writer's open transaction. A record whose insert fails is
     /// dropped alone (SQLite rolls back the failed statement, not the transaction), so it never
     /// fails the write that carries it.
     /// </summary>
-    public static List<IDeferredWrite> WriteAll(List<IDeferredWrite> writes, SqliteConnection connection, SqliteTransaction transaction)
+    public static List<IDeferredWrite> WriteAll(List<IDeferredWrite> writes, SqliteConnection connection)
     {
         var written = new List<IDeferredWrite>(writes.Count);
         foreach (var write in writes)
         {
             try
             {
-                write.Write(connection, transaction);
+                write.Write(connection);
                 written.Add(write);
             }
             catch (SqliteException ex)

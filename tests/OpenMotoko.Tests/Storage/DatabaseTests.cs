@@ -1,4 +1,6 @@
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using OpenMotoko.Conversations;
 using OpenMotoko.Hosting;
 using OpenMotoko.Storage;
 
@@ -50,23 +52,54 @@ public sealed class DatabaseTests
     }
 
     [Fact]
-    public async Task A_write_committed_without_a_flush_hands_its_connection_back_with_full_sync()
+    public async Task Writes_commit_without_waiting_for_the_disk_and_the_flusher_puts_each_one_on_it()
     {
         await using var app = await TestApp.StartAsync();
-        var database = (Database)app.Services.GetService(typeof(Database))!;
+        var database = app.Services.GetRequiredService<Database>();
+        var store = app.Services.GetRequiredService<ConversationStore>();
+        var before = database.DiskProgress.Committed;
 
-        using (var write = await database.BeginWriteAsync(flushOnCommit: false))
+        for (var i = 0; i < 5; i++)
         {
-            Assert.Equal(1L, Scalar(write.Connection, "PRAGMA synchronous;")); // 1 = NORMAL: this commit skips the flush
+            await store.CreateAsync($"c{i}", null, null, null, CancellationToken.None);
+        }
+        using (var write = await database.BeginWriteAsync())
+        {
+            Assert.Equal(1L, Scalar(write.Connection, "PRAGMA synchronous;")); // 1 = NORMAL: COMMIT leaves the flush to the flusher
+        }
+
+        Assert.Equal(before + 5, database.DiskProgress.Committed); // the rolled-back write is not a commit
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (database.DiskProgress.Flushed != database.DiskProgress.Committed)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the flusher did not flush the commits");
+            await Task.Delay(5);
+        }
+        await using var reader = await database.OpenAsync();
+        Assert.Equal(2L, Scalar(reader, "PRAGMA synchronous;")); // other connections keep FULL
+    }
+
+    [Fact]
+    public async Task A_write_whose_statement_fails_rolls_back_and_the_next_write_goes_through()
+    {
+        await using var app = await TestApp.StartAsync();
+        var database = app.Services.GetRequiredService<Database>();
+        var store = app.Services.GetRequiredService<ConversationStore>();
+        var conversation = await store.CreateAsync("t", null, null, null, CancellationToken.None);
+        var message = new MessageView(ConversationStore.NewId(), conversation.Id, MessageRoles.User, "once", null, null, null, null, 0, 0, 0m, 1);
+        Assert.True(await store.AppendAsync(conversation.Id, null, [message], CancellationToken.None));
+
+        // The same message id again: the insert fails after the conversation row was touched and a first row written.
+        var second = message with { Id = ConversationStore.NewId() };
+        await Assert.ThrowsAsync<SqliteException>(() => store.AppendAsync(conversation.Id, null, [second, message], CancellationToken.None));
+
+        using (var write = await database.BeginWriteAsync())
+        {
+            Assert.Equal(1L, Scalar(write.Connection, "SELECT count(*) FROM messages")); // the half-done write left nothing
             write.Commit();
         }
-        using (var rolledBack = await database.BeginWriteAsync(flushOnCommit: false))
-        {
-            // disposed without a commit
-        }
-
-        await using var connection = await database.OpenAsync(); // the pool hands the same connection back
-        Assert.Equal(2L, Scalar(connection, "PRAGMA synchronous;"));
+        Assert.True(await store.AppendAsync(conversation.Id, null, [second], CancellationToken.None));
+        Assert.Equal(["once", "once"], (await store.MessagesAsync(conversation.Id, CancellationToken.None)).Select(m => m.Content));
     }
 
     [Fact]

@@ -108,10 +108,9 @@ public sealed class DeferredWritesTests
         public bool WasCommitted { get; private set; }
         public Exception? Failure { get; private set; }
 
-        public void Write(SqliteConnection connection, SqliteTransaction transaction)
+        public void Write(SqliteConnection connection)
         {
             using var command = connection.CreateCommand();
-            command.Transaction = transaction;
             command.CommandText = sql;
             command.ExecuteNonQuery();
         }
