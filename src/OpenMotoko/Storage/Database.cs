@@ -81,7 +81,7 @@ internal sealed class Database
         {
             if (_writerConnection is null)
             {
-                var connection = new SqliteConnection(new SqliteConnectionStringBuilder(_connectionString) { Pooling = false }.ToString());
+                var connection = new WriterSqliteConnection(new SqliteConnectionStringBuilder(_connectionString) { Pooling = false }.ToString());
                 connection.Open();
                 Configure(connection);
                 _writerConnection = new WriterConnection(connection, _flusher);

@@ -74,7 +74,8 @@ internal sealed class WriteTransaction : IAsyncDisposable, IDisposable
 
 /// <summary>
 /// The connection every write transaction uses, one at a time (SQLite has one writer anyway): its
-/// page cache stays warm and no pool round trip is paid per write. It commits with synchronous=NORMAL, into the WAL without waiting for the disk, and
+/// page cache stays warm, no pool round trip is paid per write, and every statement run on it is
+/// prepared once (<see cref="PreparedCommandFactory{T}"/>). It commits with synchronous=NORMAL, into the WAL without waiting for the disk, and
 /// its <see cref="DiskFlusher"/> flushes the WAL right behind the commits.
 /// </summary>
 internal sealed class WriterConnection : IDisposable

@@ -80,6 +80,28 @@ public sealed class DatabaseTests
     }
 
     [Fact]
+    public async Task A_write_command_kept_on_the_writer_stores_every_later_value_whole()
+    {
+        await using var app = await TestApp.StartAsync();
+        var store = app.Services.GetRequiredService<ConversationStore>();
+        var conversation = await store.CreateAsync("t", null, null, null, CancellationToken.None);
+
+        // The kept insert first binds short text; the longer values after it must not be cut to that size.
+        string[] contents = ["short", new string('a', 60_000), "x", new string('b', 4_001), new string('c', 100_000)];
+        foreach (var content in contents)
+        {
+            var message = new MessageView(ConversationStore.NewId(), conversation.Id, MessageRoles.User, content, null, null,
+                "gpt-" + new string('m', content.Length % 5_000), null, 0, 0, 0m, 1, Error: content);
+            Assert.True(await store.AppendAsync(conversation.Id, null, [message], CancellationToken.None));
+        }
+
+        var stored = await store.MessagesAsync(conversation.Id, CancellationToken.None);
+        Assert.Equal(contents, stored.Select(m => m.Content));
+        Assert.Equal(contents, stored.Select(m => m.Error));
+        Assert.Equal(contents.Select(c => 4 + c.Length % 5_000), stored.Select(m => m.Model!.Length));
+    }
+
+    [Fact]
     public async Task A_write_whose_statement_fails_rolls_back_and_the_next_write_goes_through()
     {
         await using var app = await TestApp.StartAsync();

@@ -1,0 +1,54 @@
+using System.Data;
+using System.Data.Common;
+using Dapper;
+using Microsoft.Data.Sqlite;
+
+namespace OpenMotoko.Storage;
+
+/// <summary>
+/// The base of every command factory Dapper.AOT generates (see DapperAotModule.cs): on the writer
+/// connection each call site keeps its command, so SQLite prepares its statement once and later
+/// calls only bind new values.
+/// </summary>
+internal class PreparedCommandFactory<T> : CommandFactory<T>
+{
+    private DbCommand? _kept;
+
+    public override DbCommand GetCommand(DbConnection connection, string sql, CommandType commandType, T args)
+    {
+        if (connection is not WriterSqliteConnection)
+        {
+            return base.GetCommand(connection, sql, commandType, args);
+        }
+        if (Volatile.Read(ref _kept) is { } stale && !ReferenceEquals(stale.Connection, connection)
+            && ReferenceEquals(Interlocked.CompareExchange(ref _kept, null, stale), stale))
+        {
+            stale.Dispose(); // kept on an earlier writer connection, now closed
+        }
+        if (TryReuseInterlocked(ref _kept, sql, commandType, args, null) is { } reused)
+        {
+            return reused;
+        }
+        var command = base.GetCommand(connection, sql, commandType, args);
+        foreach (DbParameter parameter in command.Parameters)
+        {
+            // Dapper.AOT sizes text parameters from the first value; a reused command binds later,
+            // longer values, which Microsoft.Data.Sqlite would cut to that size. -1 means no limit.
+            parameter.Size = -1;
+        }
+        return command;
+    }
+
+    public override bool TryRecycle(DbCommand command)
+    {
+        if (command.Connection is not WriterSqliteConnection)
+        {
+            return false;
+        }
+        Interlocked.Exchange(ref _kept, command)?.Dispose();
+        return true;
+    }
+}
+
+/// <summary>The writer's connection; its type is how <see cref="PreparedCommandFactory{T}"/> knows which commands to keep.</summary>
+internal sealed class WriterSqliteConnection(string connectionString) : SqliteConnection(connectionString);
