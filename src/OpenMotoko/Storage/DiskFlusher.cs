@@ -13,7 +13,8 @@ namespace OpenMotoko.Storage;
 internal sealed class DiskFlusher(string databasePath)
 {
     private readonly string _walPath = databasePath + "-wal";
-    private readonly object _gate = new();
+    private readonly Lock _gate = new();
+    private readonly AutoResetEvent _wake = new(false); // set outside the lock, so the flusher wakes straight into its work
     private Thread? _thread;
     private long _committed;
     private long _flushed;
@@ -43,8 +44,8 @@ internal sealed class DiskFlusher(string databasePath)
                 _thread = new Thread(Run) { IsBackground = true, Name = "OpenMotoko disk flusher" };
                 _thread.Start();
             }
-            Monitor.Pulse(_gate);
         }
+        _wake.Set();
     }
 
     /// <summary>Ends the thread (a later commit starts another); the caller's checkpoint flushes what is left.</summary>
@@ -55,34 +56,33 @@ internal sealed class DiskFlusher(string databasePath)
         {
             thread = _thread;
             _thread = null;
-            Monitor.PulseAll(_gate);
         }
+        _wake.Set();
         thread?.Join();
     }
 
     private void Run()
     {
         var self = Thread.CurrentThread;
-        long flushing = 0;
+        long flushed = 0;
         while (true)
         {
+            _wake.WaitOne();
+            long target;
             lock (_gate)
             {
-                while (_thread == self && _committed == flushing)
-                {
-                    Monitor.Wait(_gate);
-                }
                 if (_thread != self)
                 {
                     return;
                 }
-                flushing = _committed;
+                target = _committed;
             }
-            if (Flush())
+            if (target != flushed && Flush())
             {
+                flushed = target;
                 lock (_gate)
                 {
-                    _flushed = Math.Max(_flushed, flushing);
+                    _flushed = Math.Max(_flushed, target);
                 }
             }
         }
