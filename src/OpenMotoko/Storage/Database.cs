@@ -81,10 +81,19 @@ internal sealed class Database
         {
             if (_writerConnection is null)
             {
-                var connection = new WriterSqliteConnection(new SqliteConnectionStringBuilder(_connectionString) { Pooling = false }.ToString());
-                connection.Open();
-                Configure(connection);
-                _writerConnection = new WriterConnection(connection, _flusher);
+                var connection = new WriterConnection(new SqliteConnectionStringBuilder(_connectionString) { Pooling = false }.ToString(), _flusher);
+                try
+                {
+                    connection.Open();
+                    Configure(connection);
+                    connection.LeaveFlushesToFlusher();
+                }
+                catch
+                {
+                    connection.Dispose();
+                    throw;
+                }
+                _writerConnection = connection;
             }
             return new WriteTransaction(_writerConnection, _writer, _deferred);
         }

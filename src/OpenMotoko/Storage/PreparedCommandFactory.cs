@@ -16,7 +16,7 @@ internal class PreparedCommandFactory<T> : CommandFactory<T>
 
     public override DbCommand GetCommand(DbConnection connection, string sql, CommandType commandType, T args)
     {
-        if (connection is not WriterSqliteConnection)
+        if (connection is not WriterConnection)
         {
             return base.GetCommand(connection, sql, commandType, args);
         }
@@ -41,7 +41,7 @@ internal class PreparedCommandFactory<T> : CommandFactory<T>
 
     public override bool TryRecycle(DbCommand command)
     {
-        if (command.Connection is not WriterSqliteConnection)
+        if (command.Connection is not WriterConnection)
         {
             return false;
         }
@@ -49,6 +49,3 @@ internal class PreparedCommandFactory<T> : CommandFactory<T>
         return true;
     }
 }
-
-/// <summary>The writer's connection; its type is how <see cref="PreparedCommandFactory{T}"/> knows which commands to keep.</summary>
-internal sealed class WriterSqliteConnection(string connectionString) : SqliteConnection(connectionString);

@@ -22,7 +22,7 @@ internal sealed class WriteTransaction : IAsyncDisposable, IDisposable
         writer.Begin.ExecuteNonQuery();
     }
 
-    public SqliteConnection Connection => _writer.Connection;
+    public SqliteConnection Connection => _writer;
 
     public void Commit()
     {
@@ -70,49 +70,4 @@ internal sealed class WriteTransaction : IAsyncDisposable, IDisposable
             _gate.Release();
         }
     }
-}
-
-/// <summary>
-/// The connection every write transaction uses, one at a time (SQLite has one writer anyway): its
-/// page cache stays warm, no pool round trip is paid per write, and every statement run on it is
-/// prepared once (<see cref="PreparedCommandFactory{T}"/>). It commits with synchronous=NORMAL, into the WAL without waiting for the disk, and
-/// its <see cref="DiskFlusher"/> flushes the WAL right behind the commits.
-/// </summary>
-internal sealed class WriterConnection : IDisposable
-{
-    public WriterConnection(SqliteConnection connection, DiskFlusher flusher)
-    {
-        Connection = connection;
-        Flusher = flusher;
-        using (var normal = Command("PRAGMA synchronous=NORMAL"))
-        {
-            normal.ExecuteNonQuery();
-        }
-        Begin = Command("BEGIN IMMEDIATE");
-        Commit = Command("COMMIT");
-        Rollback = Command("ROLLBACK");
-    }
-
-    public SqliteConnection Connection { get; }
-
-    public DiskFlusher Flusher { get; }
-
-    // Transaction control: plain SQL without parameters, kept as commands so each is prepared once.
-    public SqliteCommand Begin { get; }
-
-    public SqliteCommand Commit { get; }
-
-    public SqliteCommand Rollback { get; }
-
-    /// <summary>Whether a transaction is open; SQLite can end one on its own after some errors.</summary>
-    public bool InTransaction => SQLitePCL.raw.sqlite3_get_autocommit(Connection.Handle) == 0;
-
-    private SqliteCommand Command(string sql)
-    {
-        var command = Connection.CreateCommand();
-        command.CommandText = sql;
-        return command;
-    }
-
-    public void Dispose() => Connection.Dispose(); // closing finalizes every statement prepared on it
 }
