@@ -64,7 +64,6 @@ internal sealed class DiskFlusher(string databasePath)
     private void Run()
     {
         var self = Thread.CurrentThread;
-        long flushed = 0;
         while (true)
         {
             _wake.WaitOne();
@@ -75,14 +74,17 @@ internal sealed class DiskFlusher(string databasePath)
                 {
                     return;
                 }
+                if (_committed == _flushed)
+                {
+                    continue; // a wake for commits an earlier flush already covered
+                }
                 target = _committed;
             }
-            if (target != flushed && Flush())
+            if (Flush())
             {
-                flushed = target;
                 lock (_gate)
                 {
-                    _flushed = Math.Max(_flushed, target);
+                    _flushed = target;
                 }
             }
         }
