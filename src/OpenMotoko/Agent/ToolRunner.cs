@@ -51,6 +51,8 @@ internal sealed class ToolRunner(IEnumerable<IAgentTool> tools, IEnumerable<IToo
         });
         var outcome = tool is null
             ? ToolOutcome.Error($"The tool '{call.Name}' is not available. Use only the tools you were offered.")
+            : call.Arguments.ValueKind is not (JsonValueKind.Object or JsonValueKind.Undefined)
+            ? ToolOutcome.Error($"The arguments must be a JSON object nested at most {ToolCallArguments.MaxDepth} levels deep; these were not. Call the tool again with such an object.")
             : await AuthorizeAndInvokeAsync(tool, new ToolInvocation(call.Id, call.Name, call.Arguments, run.ConversationId, run.Id), run, cancellationToken);
         var output = AgentActivity.Truncate(outcome.Output, MaxOutputChars);
         var result = new ToolResultView(call.Id, call.Name, output, outcome.IsError);

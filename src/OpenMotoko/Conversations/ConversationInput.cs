@@ -26,6 +26,7 @@ internal sealed record ConversationInput(Field Title, Field SystemPrompt, Field 
             errors.Add(new ErrorDetail("body", "$", "must be a JSON object {title?, systemPrompt?, model?}"));
             return null;
         }
+        if (!JsonText.IsReadable(body, errors)) return null;
         foreach (var property in body.EnumerateObject())
         {
             if (property.Name is not ("title" or "systemPrompt" or "model"))
@@ -60,6 +61,7 @@ internal sealed record ConversationInput(Field Title, Field SystemPrompt, Field 
 
     public static Field ReadString(JsonElement body, string name, int maxLength, List<ErrorDetail> errors, int minLength = 0)
     {
+        if (!JsonText.IsReadable(body, errors)) return default;
         if (!body.TryGetProperty(name, out var value))
         {
             return default;

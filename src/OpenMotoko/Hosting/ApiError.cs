@@ -53,6 +53,11 @@ internal static class ApiErrors
     /// <summary>Writes an envelope straight to the response (middleware, where no endpoint result exists).</summary>
     public static Task WriteAsync(HttpContext context, int status, string code, string message, IReadOnlyList<ErrorDetail>? details = null)
     {
+        if (OpenAiCompat.CompatErrors.Owns(context.Request.Path))
+        {
+            // OpenAI clients read only their own error shape, whatever the failure (404, 405, 413, 429 ...).
+            return OpenAiCompat.CompatErrors.WriteAsync(context, status, OpenAiCompat.CompatErrors.TypeFor(status), code.ToLowerInvariant(), message);
+        }
         context.Response.StatusCode = status;
         return context.Response.WriteAsJsonAsync(new ApiError(message, code, details), HostingJsonContext.Default.ApiError,
             contentType: "application/json; charset=utf-8", cancellationToken: context.RequestAborted);

@@ -46,6 +46,13 @@ internal static class CompatApi
     private static async Task CompleteAsync(
         HttpContext context, ProviderRouter router, IEnumerable<ILlmCallObserver> observers, TimeProvider time, CancellationToken cancellationToken)
     {
+        // Only JSON: a form or text/plain body is what a cross-site page can send without asking.
+        if (!context.Request.HasJsonContentType())
+        {
+            await CompatErrors.WriteAsync(context, StatusCodes.Status415UnsupportedMediaType, "invalid_request_error", "unsupported_media_type",
+                "Send the body as JSON with 'Content-Type: application/json'.");
+            return;
+        }
         JsonElement body;
         try
         {
@@ -54,6 +61,12 @@ internal static class CompatApi
         catch (JsonException ex)
         {
             await CompatErrors.WriteAsync(context, 400, "invalid_request_error", null, $"The body is not valid JSON: {ex.Message}");
+            return;
+        }
+        if (JsonText.FindInvalid(body) is { } unreadable)
+        {
+            await CompatErrors.WriteAsync(context, 400, "invalid_request_error", null,
+                $"{unreadable} contains text that is not valid UTF-8 (a broken byte sequence or a lone surrogate escape).");
             return;
         }
         var (request, problem) = CompatRequestReader.Read(body);
@@ -110,6 +123,18 @@ internal static class CompatErrors
         AgentStopException stop => new(stop.StatusCode, "api_error", stop.Code.ToLowerInvariant(), stop.Message),
         LlmException llm => new(502, "api_error", "upstream_error", llm.Message),
         _ => null,
+    };
+
+    /// <summary>Whether an error for this path is answered in OpenAI's shape rather than our envelope.</summary>
+    public static bool Owns(PathString path) => path.StartsWithSegments("/v1", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>OpenAI's error type for a status the daemon answers itself (not a provider's).</summary>
+    public static string TypeFor(int status) => status switch
+    {
+        StatusCodes.Status401Unauthorized => "invalid_request_error",
+        StatusCodes.Status429TooManyRequests => "rate_limit_error",
+        >= 500 => "api_error",
+        _ => "invalid_request_error",
     };
 
     public static IResult Result(int status, string type, string? code, string message) =>

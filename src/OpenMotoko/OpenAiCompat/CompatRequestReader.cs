@@ -31,7 +31,11 @@ internal static class CompatRequestReader
         var index = 0;
         foreach (var message in messages.EnumerateArray())
         {
-            var role = message.ValueKind == JsonValueKind.Object && message.TryGetProperty("role", out var r) && r.ValueKind == JsonValueKind.String ? r.GetString() : null;
+            if (message.ValueKind != JsonValueKind.Object)
+            {
+                return (null, $"messages[{index}] must be an object {{role, content}}.");
+            }
+            var role = message.TryGetProperty("role", out var r) && r.ValueKind == JsonValueKind.String ? r.GetString() : null;
             var text = Text(message);
             switch (role)
             {
@@ -42,7 +46,12 @@ internal static class CompatRequestReader
                     history.Add(new ChatMessage(ChatRole.User, text ?? ""));
                     break;
                 case "assistant":
-                    history.Add(new ChatMessage(ChatRole.Assistant, text, ToolCalls(message)));
+                    var (calls, callProblem) = ToolCalls(message);
+                    if (callProblem is not null)
+                    {
+                        return (null, $"messages[{index}].{callProblem}");
+                    }
+                    history.Add(new ChatMessage(ChatRole.Assistant, text, calls));
                     break;
                 case "tool":
                     if (!message.TryGetProperty("tool_call_id", out var id) || id.ValueKind != JsonValueKind.String)
@@ -97,23 +106,28 @@ internal static class CompatRequestReader
         return text.ToString();
     }
 
-    private static List<ToolCall>? ToolCalls(JsonElement message)
+    /// <summary>The assistant message's tool calls (null when none), or what is wrong with them.</summary>
+    private static (List<ToolCall>? Calls, string? Problem) ToolCalls(JsonElement message)
     {
         if (!message.TryGetProperty("tool_calls", out var calls) || calls.ValueKind != JsonValueKind.Array || calls.GetArrayLength() == 0)
         {
-            return null;
+            return (null, null);
         }
         var result = new List<ToolCall>();
+        var index = 0;
         foreach (var call in calls.EnumerateArray())
         {
-            var function = call.TryGetProperty("function", out var f) ? f : default;
-            var name = function.ValueKind == JsonValueKind.Object && function.TryGetProperty("name", out var n) ? n.GetString() : null;
-            var arguments = function.ValueKind == JsonValueKind.Object && function.TryGetProperty("arguments", out var a) && a.ValueKind == JsonValueKind.String
-                ? a.GetString()! : "{}";
+            if (call.ValueKind != JsonValueKind.Object || !call.TryGetProperty("function", out var function) || function.ValueKind != JsonValueKind.Object ||
+                !function.TryGetProperty("name", out var name) || name.ValueKind != JsonValueKind.String)
+            {
+                return (null, $"tool_calls[{index}] must be an object {{id, type, function: {{name, arguments}}}} with a string name.");
+            }
+            var arguments = function.TryGetProperty("arguments", out var a) && a.ValueKind == JsonValueKind.String ? a.GetString()! : "{}";
             var id = call.TryGetProperty("id", out var i) && i.ValueKind == JsonValueKind.String ? i.GetString()! : "";
-            result.Add(new ToolCall(id, name ?? "", OpenAiMapping.ParseArguments(arguments)));
+            result.Add(new ToolCall(id, name.GetString()!, OpenAiMapping.ParseArguments(arguments)));
+            index++;
         }
-        return result;
+        return (result, null);
     }
 
     private static List<ToolDefinition> Tools(JsonElement body)

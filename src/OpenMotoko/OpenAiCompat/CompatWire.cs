@@ -18,7 +18,8 @@ internal sealed record CompatUsage(long PromptTokens, long CompletionTokens, lon
 
 internal sealed record CompatError(CompatErrorBody Error);
 
-internal sealed record CompatErrorBody(string Message, string Type, string? Code);
+/// <summary>OpenAI always sends <c>code</c>, null when there is none.</summary>
+internal sealed record CompatErrorBody(string Message, string Type, [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Code);
 
 internal sealed record CompatModelList(string Object, IReadOnlyList<CompatModel> Data);
 

@@ -73,7 +73,7 @@ internal sealed partial class ProviderRouter(ModelSelector selector, SettingsSto
                             finished = true;
                             break;
                     }
-                    yield return new RoutedEvent(current, choice.Provider.Id, choice.Model);
+                    yield return new RoutedEvent(ToolCallArguments.Limit(current), choice.Provider.Id, choice.Model);
                 }
             }
 

@@ -40,7 +40,7 @@ internal static class AnthropicStreamReader
                     pending.Json.Append(delta.PartialJson);
                     break;
                 case "content_block_stop" when tools.Remove(e.Index ?? 0, out var done):
-                    yield return new ToolCallReady(new ToolCall(done.Id, done.Name, ParseInput(done.Json, done.Name)));
+                    yield return new ToolCallReady(new ToolCall(done.Id, done.Name, ToolCallArguments.Parse(done.Json.ToString())));
                     break;
                 case "message_delta":
                     stopReason = e.Delta?.StopReason ?? stopReason;
@@ -72,20 +72,6 @@ internal static class AnthropicStreamReader
         catch (JsonException ex)
         {
             throw new LlmException(AnthropicProvider.ProviderId, null, $"anthropic sent an event that is not valid JSON: {ex.Message}", inner: ex);
-        }
-    }
-
-    private static JsonElement ParseInput(StringBuilder json, string tool)
-    {
-        var text = json.Length == 0 ? "{}" : json.ToString();
-        try
-        {
-            using var document = JsonDocument.Parse(text);
-            return document.RootElement.Clone();
-        }
-        catch (JsonException ex)
-        {
-            throw new LlmException(AnthropicProvider.ProviderId, null, $"anthropic sent arguments for {tool} that are not valid JSON: {ex.Message}", inner: ex);
         }
     }
 

@@ -125,6 +125,26 @@ public sealed class AnthropicProviderTests : IAsyncLifetime
         Assert.Equal("object", tool.GetProperty("input_schema").GetProperty("type").GetString());
     }
 
+    [Theory]
+    [InlineData("{\"city\": \"Pa")]
+    [InlineData("{\"a\":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]}")]
+    public async Task Arguments_that_are_not_json_or_nest_too_deep_arrive_as_text_instead_of_failing_the_stream(string partialJson)
+    {
+        _fake.EnqueueSse(
+            ("message_start", """{"type":"message_start","message":{"usage":{"input_tokens":40,"output_tokens":1}}}"""),
+            ("content_block_start", """{"type":"content_block_start","index":0,"content_block":{"type":"tool_use","id":"toolu_01A","name":"get_weather","input":{}}}"""),
+            ("content_block_delta", """{"type":"content_block_delta","index":0,"delta":{"type":"input_json_delta","partial_json":""" + JsonSerializer.Serialize(partialJson) + "}}"),
+            ("content_block_stop", """{"type":"content_block_stop","index":0}"""),
+            ("message_delta", """{"type":"message_delta","delta":{"stop_reason":"tool_use"},"usage":{"output_tokens":30}}"""),
+            ("message_stop", """{"type":"message_stop"}"""));
+
+        var events = await CollectAsync(_provider, Ask("claude-haiku-4-5", "Weather?", WeatherTool));
+
+        var call = Assert.Single(events.OfType<ToolCallReady>()).Call;
+        Assert.Equal(JsonValueKind.String, call.Arguments.ValueKind);
+        Assert.Equal(partialJson, call.Arguments.GetString());
+    }
+
     [Fact]
     public async Task Parallel_tool_calls_are_assembled_per_block_index_and_results_share_one_user_turn()
     {
