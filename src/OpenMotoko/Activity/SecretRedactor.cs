@@ -7,7 +7,7 @@ using OpenMotoko.Settings;
 namespace OpenMotoko.Activity;
 
 /// <summary>
-/// Makes data safe to keep or show (activity rows, approval prompts): values under secret-looking keys, the configured secrets
+/// Makes data safe to keep (activity rows): values under secret-looking keys, the configured secrets
 /// (provider keys, the owner password) and bearer/API-key shaped strings become "[redacted]";
 /// long strings are cut and oversized data is replaced by a short note.
 /// </summary>

@@ -13,8 +13,12 @@ internal enum ApprovalStatus { Pending, Approved, Denied, Expired, Cancelled }
 
 internal enum ApprovalDecision { Decided, NotFound, AlreadyDecided }
 
-/// <summary>One approval, pending or recently decided. Show <see cref="Arguments"/> (redacted), never <c>Request.Arguments</c>.</summary>
-internal sealed class Approval(string id, ApprovalRequest request, JsonNode? arguments, long createdAt, long expiresAt)
+/// <summary>
+/// One approval, pending or recently decided. <see cref="Arguments"/> are the call's arguments in
+/// full, unredacted and uncut (the owner approves exactly what runs); <see cref="Display"/> is the
+/// same with every hidden character made visible, for a surface to show.
+/// </summary>
+internal sealed class Approval(string id, ApprovalRequest request, JsonNode? arguments, string display, long createdAt, long expiresAt)
 {
     private readonly Lock _gate = new();
     private readonly TaskCompletionSource<ApprovalStatus> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -22,6 +26,7 @@ internal sealed class Approval(string id, ApprovalRequest request, JsonNode? arg
     public string Id { get; } = id;
     public ApprovalRequest Request { get; } = request;
     public JsonNode? Arguments { get; } = arguments;
+    public string Display { get; } = display;
     public long CreatedAt { get; } = createdAt;
     public long ExpiresAt { get; } = expiresAt;
     public ApprovalStatus Status { get; private set; }
@@ -46,10 +51,11 @@ internal sealed class Approval(string id, ApprovalRequest request, JsonNode? arg
     }
 
     public ApprovalView ToView() => new(Id, Request.ConversationId, Request.RunId, Request.SkillId, Request.Tool,
-        Arguments?.DeepClone(), CreatedAt, ExpiresAt);
+        Arguments?.DeepClone(), Display, CreatedAt, ExpiresAt);
 }
 
 /// <summary>A pending approval as GET /api/approvals shows it.</summary>
-internal sealed record ApprovalView(string Id, string ConversationId, string RunId, string SkillId, string Tool, JsonNode? Arguments, long CreatedAt, long ExpiresAt);
+internal sealed record ApprovalView(
+    string Id, string ConversationId, string RunId, string SkillId, string Tool, JsonNode? Arguments, string Display, long CreatedAt, long ExpiresAt);
 
 internal sealed record ApprovalDecisionResponse(string Id, bool Approved);

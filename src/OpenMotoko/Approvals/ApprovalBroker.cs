@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using OpenMotoko.Activity;
 using OpenMotoko.Agent;
@@ -13,7 +14,7 @@ namespace OpenMotoko.Approvals;
 /// answers first through <see cref="DecideAsync"/> wins. Unanswered approvals expire as refused.
 /// </summary>
 internal sealed class ApprovalBroker(
-    TimeProvider time, SettingsStore settings, SecretRedactor redactor, IEnumerable<IActivitySink> activity, ILogger<ApprovalBroker> logger)
+    TimeProvider time, SettingsStore settings, IEnumerable<IActivitySink> activity, ILogger<ApprovalBroker> logger)
 {
     private static readonly TimeSpan KeepDecided = TimeSpan.FromMinutes(10); // so a second answer gets 409, not 404
     private readonly ConcurrentDictionary<string, Approval> _approvals = new(StringComparer.Ordinal);
@@ -37,9 +38,16 @@ internal sealed class ApprovalBroker(
     public async Task<ApprovalOutcome> RequestAsync(ApprovalRequest request, IAgentRunEvents events, CancellationToken cancellationToken)
     {
         Prune();
+        if (CannotShow(request.Arguments) is { } unshowable)
+        {
+            ApprovalsLog.Unshowable(logger, request.Tool, request.SkillId, request.ConversationId);
+            return new ApprovalOutcome(false, unshowable);
+        }
         var timeout = TimeSpan.FromSeconds(settings.GetInt32(SettingsCatalog.ApprovalTimeoutSeconds));
         var now = time.GetUtcNow();
-        var approval = new Approval(NewId(), request, redactor.Redact(request.Arguments),
+        // In full and unredacted: only the owner sees it (the activity log, which is stored, keeps redacting).
+        var arguments = request.Arguments.ValueKind == JsonValueKind.Undefined ? new JsonObject() : JsonNode.Parse(request.Arguments.GetRawText());
+        var approval = new Approval(NewId(), request, arguments, ApprovalDisplay.Render(request.Arguments),
             now.ToUnixTimeMilliseconds(), (now + timeout).ToUnixTimeMilliseconds());
         _approvals[approval.Id] = approval;
         var status = ApprovalStatus.Cancelled;
@@ -54,6 +62,7 @@ internal sealed class ApprovalBroker(
                 ["approvalId"] = approval.Id,
                 ["tool"] = request.Tool,
                 ["arguments"] = approval.Arguments?.DeepClone(),
+                ["display"] = approval.Display,
                 ["expiresAt"] = approval.ExpiresAt,
             }, cancellationToken);
             Raise(Requested, approval);
@@ -153,6 +162,22 @@ internal sealed class ApprovalBroker(
                 _approvals.TryRemove(id, out _);
             }
         }
+    }
+
+    /// <summary>Why the owner cannot be shown these arguments in full (so the call is refused unasked), or null.</summary>
+    private static string? CannotShow(JsonElement arguments)
+    {
+        if (arguments.ValueKind == JsonValueKind.Undefined)
+        {
+            return null;
+        }
+        var bytes = System.Text.Encoding.UTF8.GetByteCount(arguments.GetRawText());
+        if (bytes > ApprovalDisplay.MaxArgumentBytes)
+        {
+            return $"The call was refused without asking the owner: its arguments are too large to show for approval ({bytes} bytes; at most {ApprovalDisplay.MaxArgumentBytes}).";
+        }
+        return Hosting.JsonText.FindInvalid(arguments) is null ? null
+            : "The call was refused without asking the owner: its arguments hold text that cannot be shown (invalid UTF-8 or a lone surrogate).";
     }
 
     private long Now() => time.GetUtcNow().ToUnixTimeMilliseconds();
