@@ -21,9 +21,9 @@ internal static class AuthApi
     {
         var client = AccessControlMiddleware.ClientKey(context);
         var cancellationToken = context.RequestAborted;
-        if (await guard.LockedForAsync(client, cancellationToken) is { } lockedFor)
+        if (await guard.LockedAsync(client, cancellationToken) is { } locked)
         {
-            return Locked(context, lockedFor);
+            return Locked(context, locked);
         }
         if (!limiter.TryAcquire(client, settings.GetInt32(SettingsCatalog.AnonymousRateLimit), out var retryAfter))
         {
@@ -43,15 +43,20 @@ internal static class AuthApi
             return ApiErrors.Of(StatusCodes.Status403Forbidden, ErrorCodes.Forbidden,
                 "No password is set. Set OPENMOTOKO_PASSWORD or run 'openmotoko passwd', then log in.");
         }
+        // Counted before it is checked, so a burst of concurrent guesses cannot all slip past the limit.
+        var (refused, lockedNow) = await guard.ReserveAsync(client, cancellationToken);
+        if (refused is { } lockOut)
+        {
+            return Locked(context, lockOut);
+        }
         if (!password.Verify(request.Password))
         {
-            var lockedNow = await guard.RecordFailureAsync(client, cancellationToken);
-            AuthLog.LoginFailed(logger, client, lockedNow);
-            return lockedNow ? Locked(context, LoginGuard.LockOut)
+            AuthLog.LoginFailed(logger, client, lockedNow is not null);
+            return lockedNow is { } started ? Locked(context, started)
                 : ApiErrors.Of(StatusCodes.Status401Unauthorized, ErrorCodes.Unauthorized, "Wrong password.");
         }
 
-        await guard.ResetAsync(client, cancellationToken);
+        await guard.SucceededAsync(client, cancellationToken);
         var (token, session) = await sessions.CreateAsync(client, cancellationToken);
         context.Response.Cookies.Append(AccessControlMiddleware.CookieName, token, new CookieOptions
         {
@@ -79,11 +84,13 @@ internal static class AuthApi
         return TypedResults.Ok(new OkResponse(true));
     }
 
-    private static JsonHttpResult<ApiError> Locked(HttpContext context, TimeSpan lockedFor)
+    private static JsonHttpResult<ApiError> Locked(HttpContext context, LoginLock locked)
     {
-        context.Response.Headers.RetryAfter = Seconds(lockedFor);
-        return ApiErrors.Of(StatusCodes.Status429TooManyRequests, ErrorCodes.LoginLocked,
-            $"Too many failed logins from this address: try again in {Math.Ceiling(lockedFor.TotalMinutes)} minute(s).");
+        context.Response.Headers.RetryAfter = Seconds(locked.For);
+        var wait = locked.For.TotalSeconds < 120 ? $"{Seconds(locked.For)} s" : $"{Math.Ceiling(locked.For.TotalMinutes)} minute(s)";
+        return ApiErrors.Of(StatusCodes.Status429TooManyRequests, ErrorCodes.LoginLocked, locked.Everyone
+            ? $"Too many failed logins: logging in is paused for everyone; try again in {wait}. On the daemon's machine, 'openmotoko unlock' lifts it."
+            : $"Too many failed logins from this address: try again in {wait}. On the daemon's machine, 'openmotoko unlock' lifts it.");
     }
 
     private static string Seconds(TimeSpan span) =>

@@ -24,6 +24,7 @@ internal static partial class OpenMotokoCli
             new ServeCommand(context),
             new VersionCommand(),
             new PasswdCommand(context),
+            new UnlockCommand(context),
             new DoctorCommand(context),
             new BackupCommand(context),
             new ConfigCommand(context),

@@ -11,7 +11,7 @@ internal sealed class PasswdCommand : Command
     private static readonly Option<string?> DataDirOption = CommonOptions.DataDir();
 
     public PasswdCommand(CliContext context)
-        : base("passwd", "Set the login password (read from stdin when piped, else prompted twice). Ends all sessions.")
+        : base("passwd", "Set the login password (read from stdin when piped, else prompted twice). Ends all sessions and lifts login lock-outs.")
     {
         Options.Add(DataDirOption);
         SetAction(async (parseResult, cancellationToken) =>
@@ -29,7 +29,8 @@ internal sealed class PasswdCommand : Command
                 var database = StorageCommand.OpenMigrated(parseResult.GetValue(DataDirOption), context.Environment);
                 var owner = new OwnerPassword(database, context.Environment, TimeProvider.System);
                 await owner.SetAsync(password, cancellationToken);
-                output.WriteLine($"Password stored (hashed) in {database.Path}. All sessions were ended.");
+                await new LoginGuard(database, TimeProvider.System).UnlockAllAsync(cancellationToken);
+                output.WriteLine($"Password stored (hashed) in {database.Path}. All sessions were ended and login lock-outs lifted.");
                 if (owner.IsFromEnvironment)
                 {
                     output.WriteLine("Note: OPENMOTOKO_PASSWORD is set, and it wins over the stored password while it is.");
