@@ -6,19 +6,31 @@ namespace OpenMotoko.Auth;
 /// <summary>
 /// Finds the caller's session (cookie or bearer token), applies the per-client rate limit, and
 /// refuses non-public routes without a session. Runs after routing, so it sees the endpoint.
+/// A browser sends the cookie along with requests other sites make it send (a form POST, a
+/// text/plain fetch), so for an unsafe method the cookie counts only when the request comes from
+/// the daemon's own origin or one in OPENMOTOKO_CORS_ORIGINS; bearer tokens are never sent that way.
 /// </summary>
-internal sealed class AccessControlMiddleware(RequestDelegate next, SessionStore sessions, RequestRateLimiter limiter, SettingsStore settings)
+internal sealed class AccessControlMiddleware(
+    RequestDelegate next, SessionStore sessions, RequestRateLimiter limiter, SettingsStore settings, DaemonOptions options)
 {
     public const string CookieName = "session";
     private static readonly PublicEndpoint RejectionEndpoint = new(rateLimited: true);
+    private readonly HashSet<string> _origins = new(options.CorsOrigins, StringComparer.Ordinal);
 
     public async Task InvokeAsync(HttpContext context)
     {
         var endpoint = context.GetEndpoint();
         // Routing's own 405/415 answers are endpoints without a route: they reveal nothing, so the caller sees why.
         var access = endpoint is null or RouteEndpoint ? endpoint?.Metadata.GetMetadata<PublicEndpoint>() : RejectionEndpoint;
-        var token = ReadToken(context.Request);
+        var (token, fromCookie) = ReadToken(context.Request);
         var session = token is null ? null : await sessions.FindAsync(token, context.RequestAborted);
+        // From anywhere else the cookie is no credential for a change: the request counts as anonymous.
+        var crossSiteCookie = session is not null && fromCookie && !IsSafe(context.Request.Method) &&
+                              !RequestOrigins.IsFromAllowedOrigin(context.Request, _origins);
+        if (crossSiteCookie)
+        {
+            session = null;
+        }
         if (session is not null)
         {
             context.Features.Set(session);
@@ -36,6 +48,13 @@ internal sealed class AccessControlMiddleware(RequestDelegate next, SessionStore
             }
         }
 
+        if (access is null && crossSiteCookie)
+        {
+            await ApiErrors.WriteAsync(context, StatusCodes.Status403Forbidden, ErrorCodes.Forbidden,
+                "A change signed in by the session cookie must come from the daemon's own page or an origin in OPENMOTOKO_CORS_ORIGINS " +
+                "(this request's Origin does not match). Scripts and other programs: send 'Authorization: Bearer <token>' instead.");
+            return;
+        }
         if (access is null && session is null)
         {
             await ApiErrors.WriteAsync(context, StatusCodes.Status401Unauthorized, ErrorCodes.Unauthorized,
@@ -55,14 +74,17 @@ internal sealed class AccessControlMiddleware(RequestDelegate next, SessionStore
             $"Too many requests: try again in {Math.Ceiling(retryAfter.TotalSeconds)} s.");
     }
 
-    private static string? ReadToken(HttpRequest request)
+    private static bool IsSafe(string method) => HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsOptions(method);
+
+    /// <summary>The bearer token, else the session cookie; and whether it came from the cookie.</summary>
+    private static (string? Token, bool FromCookie) ReadToken(HttpRequest request)
     {
         var authorization = request.Headers.Authorization.ToString();
         if (authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
         {
             var token = authorization[7..].Trim();
-            return token.Length > 0 ? token : null;
+            return (token.Length > 0 ? token : null, false);
         }
-        return request.Cookies.TryGetValue(CookieName, out var cookie) && !string.IsNullOrEmpty(cookie) ? cookie : null;
+        return request.Cookies.TryGetValue(CookieName, out var cookie) && !string.IsNullOrEmpty(cookie) ? (cookie, true) : (null, false);
     }
 }

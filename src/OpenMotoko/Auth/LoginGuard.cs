@@ -77,19 +77,19 @@ internal sealed class LoginGuard(Database database, TimeProvider time)
         return await connection.ExecuteAsync("DELETE FROM login_attempts");
     }
 
-    private static Attempts CountForAddress(Attempts? row, long now)
+    private static LoginAttemptRow CountForAddress(LoginAttemptRow? row, long now)
     {
         var counted = row is null || row.FirstAt < now - (long)Window.TotalMilliseconds
-            ? new Attempts(1, now, 0)
+            ? new LoginAttemptRow(1, now, 0)
             : row with { Failures = row.Failures + 1 };
-        return counted.Failures >= MaxFailures ? new Attempts(0, now, now + (long)LockOut.TotalMilliseconds) : counted;
+        return counted.Failures >= MaxFailures ? new LoginAttemptRow(0, now, now + (long)LockOut.TotalMilliseconds) : counted;
     }
 
-    private static Attempts CountForEveryone(Attempts? row, long now)
+    private static LoginAttemptRow CountForEveryone(LoginAttemptRow? row, long now)
     {
         // Forgotten only after a quiet window since the first failure and since the last pause ended.
         var counted = row is null || Math.Max(row.FirstAt, row.LockedUntil) < now - (long)Window.TotalMilliseconds
-            ? new Attempts(1, now, 0)
+            ? new LoginAttemptRow(1, now, 0)
             : row with { Failures = row.Failures + 1 };
         if (counted.Failures < MaxFailuresEveryone)
         {
@@ -100,13 +100,13 @@ internal sealed class LoginGuard(Database database, TimeProvider time)
         return counted with { LockedUntil = now + (long)pause };
     }
 
-    private static LoginLock? Active(Attempts? row, long now, bool everyone) =>
+    private static LoginLock? Active(LoginAttemptRow? row, long now, bool everyone) =>
         row is not null && row.LockedUntil > now ? new LoginLock(TimeSpan.FromMilliseconds(row.LockedUntil - now), everyone) : null;
 
-    private static Attempts? Read(SqliteConnection connection, string client) =>
-        connection.QuerySingleOrDefault<Attempts>($"SELECT {Columns} FROM login_attempts WHERE client = $client", new { client });
+    private static LoginAttemptRow? Read(SqliteConnection connection, string client) =>
+        connection.QuerySingleOrDefault<LoginAttemptRow>($"SELECT {Columns} FROM login_attempts WHERE client = $client", new { client });
 
-    private static void Write(SqliteConnection connection, string client, Attempts row) =>
+    private static void Write(SqliteConnection connection, string client, LoginAttemptRow row) =>
         connection.Execute(
             """
             INSERT INTO login_attempts (client, failures, first_at, locked_until) VALUES ($client, $failures, $firstAt, $lockedUntil)
@@ -114,6 +114,7 @@ internal sealed class LoginGuard(Database database, TimeProvider time)
             """, new { client, failures = row.Failures, firstAt = row.FirstAt, lockedUntil = row.LockedUntil });
 
     private long Now() => time.GetUtcNow().ToUnixTimeMilliseconds();
-
-    private sealed record Attempts(long Failures, long FirstAt, long LockedUntil);
 }
+
+/// <summary>One row of login_attempts (internal, not nested: Dapper.AOT's generated code must reach it).</summary>
+internal sealed record LoginAttemptRow(long Failures, long FirstAt, long LockedUntil);

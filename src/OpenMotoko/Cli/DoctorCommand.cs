@@ -66,7 +66,7 @@ internal sealed class DoctorCommand : Command
     {
         try
         {
-            Directory.CreateDirectory(dataDir);
+            PrivateFiles.CreateDirectory(dataDir);
             var probe = Path.Combine(dataDir, $".doctor-{Environment.ProcessId}");
             File.WriteAllText(probe, "ok");
             File.Delete(probe);

@@ -92,7 +92,7 @@ internal static class StorageCommand
     {
         var dataDir = DataDirectory.Resolve(dataDirFlag, environment);
         var options = new DaemonOptions { DataDir = dataDir, Environment = environment };
-        Directory.CreateDirectory(dataDir);
+        PrivateFiles.CreateDirectory(dataDir);
         var database = new Database(options.DatabasePath);
         Migrator.Migrate(database);
         return database;

@@ -21,6 +21,7 @@ internal static class ErrorCodes
     public const string UnsupportedMediaType = "UNSUPPORTED_MEDIA_TYPE";
     public const string Validation = "VALIDATION_ERROR";
     public const string PayloadTooLarge = "PAYLOAD_TOO_LARGE";
+    public const string MisdirectedRequest = "MISDIRECTED_REQUEST";
     public const string LoginLocked = "LOGIN_LOCKED";
     public const string RateLimited = "RATE_LIMIT_EXCEEDED";
     public const string Conflict = "CONFLICT";

@@ -33,7 +33,7 @@ internal static class DaemonHost
     public static WebApplication Build(DaemonOptions options, TimeProvider? timeProvider = null, Action<IServiceCollection>? configureServices = null)
     {
         var time = timeProvider ?? TimeProvider.System;
-        Directory.CreateDirectory(options.DataDir);
+        PrivateFiles.CreateDirectory(options.DataDir);
         var database = new Database(options.DatabasePath, time);
         var migrations = Migrator.Migrate(database);
         var settings = new SettingsStore(database, options.Environment, time);
@@ -135,6 +135,7 @@ internal static class DaemonHost
             return next(context);
         });
         app.UseMiddleware<ErrorEnvelopeMiddleware>();
+        app.UseRequestGuards(host, options);
         if (corsOrigins.Length > 0)
         {
             app.UseCors();

@@ -16,14 +16,31 @@ internal sealed record DaemonOptions
     /// <summary>OPENMOTOKO_DB_PATH, else openmotoko.db in the data dir.</summary>
     public string DatabasePath => Path.GetFullPath(Environment.Get("OPENMOTOKO_DB_PATH") ?? Path.Combine(DataDir, "openmotoko.db"));
 
-    /// <summary>Origins allowed to call the API from a browser (OPENMOTOKO_CORS_ORIGINS, comma-separated). None by default.</summary>
-    public string[] CorsOrigins =>
-        Environment.Get("OPENMOTOKO_CORS_ORIGINS")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
+    /// <summary>
+    /// Origins allowed to call the API from a browser (OPENMOTOKO_CORS_ORIGINS, comma-separated), as
+    /// scheme://host[:port]. None by default. Anything else (<c>*</c> included) stops the start.
+    /// </summary>
+    public string[] CorsOrigins => [.. List("OPENMOTOKO_CORS_ORIGINS").Select(RequestOrigins.ParseConfigured)];
+
+    /// <summary>Host names, besides the bind address and loopback, that requests may name (OPENMOTOKO_ALLOWED_HOSTS).</summary>
+    public string[] AllowedHosts => [.. List("OPENMOTOKO_ALLOWED_HOSTS").Select(HostCheck.ParseConfigured)];
+
+    /// <summary>Reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed (OPENMOTOKO_TRUSTED_PROXIES).</summary>
+    public System.Net.IPAddress[] TrustedProxies => [.. List("OPENMOTOKO_TRUSTED_PROXIES").Select(ParseProxy)];
+
+    private string[] List(string name) =>
+        Environment.Get(name)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
+
+    private static System.Net.IPAddress ParseProxy(string value) =>
+        System.Net.IPAddress.TryParse(value, out var address) ? address
+            : throw new StartupException($"OPENMOTOKO_TRUSTED_PROXIES: '{value}' is not an IP address. List the addresses your reverse proxy connects from, separated by commas (e.g. 127.0.0.1,::1).");
 
     /// <summary>Reads the flags' env-var fallbacks that are not settings (log level, body limit).</summary>
     public static DaemonOptions FromEnvironment(string dataDir, string? host, int? port, EnvironmentSnapshot environment)
     {
         var options = new DaemonOptions { DataDir = dataDir, Host = host, Port = port, Environment = environment };
+        // The lists throw on a typo: read them now, so the start stops before anything is opened.
+        _ = (options.CorsOrigins, options.AllowedHosts, options.TrustedProxies);
         if (environment.Get("OPENMOTOKO_LOG_LEVEL") is { } level)
         {
             options = options with

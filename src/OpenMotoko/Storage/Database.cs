@@ -148,6 +148,7 @@ internal sealed class Database
     /// <summary>Copies the live database into <paramref name="destination"/> with SQLite's online backup.</summary>
     public void BackupTo(string destination)
     {
+        PrivateFiles.CreateFile(System.IO.Path.GetFullPath(destination)); // owner-only from the start: it is the whole database
         using var source = Open();
         using var target = new SqliteConnection(new SqliteConnectionStringBuilder
         {

@@ -19,8 +19,9 @@ internal static class Migrator
         var directory = System.IO.Path.GetDirectoryName(database.Path);
         if (!string.IsNullOrEmpty(directory))
         {
-            Directory.CreateDirectory(directory);
+            PrivateFiles.CreateDirectory(directory);
         }
+        PrivateFiles.SecureDatabase(database.Path);
 
         using var connection = database.Open();
         var current = ReadVersion(connection);

@@ -22,7 +22,7 @@ public sealed class CliBasicsTests
         var result = await Cli.RunAsync([]);
 
         Assert.Equal(0, result.ExitCode);
-        foreach (var command in new[] { "serve", "version", "passwd", "doctor", "backup", "config", "service" })
+        foreach (var command in new[] { "serve", "version", "passwd", "unlock", "doctor", "backup", "config", "service" })
         {
             Assert.Contains(command, result.Output, StringComparison.Ordinal);
         }

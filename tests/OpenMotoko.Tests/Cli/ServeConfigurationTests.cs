@@ -1,0 +1,29 @@
+namespace OpenMotoko.Tests.Cli;
+
+/// <summary>A configuration the daemon cannot honour stops `serve` with a message saying what to fix, never a stack trace.</summary>
+[Collection("cli")]
+public sealed class ServeConfigurationTests
+{
+    [Theory]
+    [InlineData("OPENMOTOKO_CORS_ORIGINS", "*", "'*' is not allowed")]
+    [InlineData("OPENMOTOKO_CORS_ORIGINS", "https://ok.example, not an origin", "'not an origin' is not a browser origin")]
+    [InlineData("OPENMOTOKO_ALLOWED_HOSTS", "http://pi.example.net", "is not a host name")]
+    [InlineData("OPENMOTOKO_TRUSTED_PROXIES", "10.0.0.0/8", "is not an IP address")]
+    public async Task A_bad_list_stops_serve_with_exit_3_and_a_clear_message(string name, string value, string expected)
+    {
+        var dataDir = Cli.TempDir();
+        try
+        {
+            var result = await Cli.RunAsync(["serve", "--port", "0", "--data-dir", dataDir], new() { [name] = value })
+                .WaitAsync(TimeSpan.FromSeconds(30));
+
+            Assert.Equal(3, result.ExitCode);
+            Assert.StartsWith($"openmotoko: {name}", result.Error, StringComparison.Ordinal);
+            Assert.Contains(expected, result.Error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Cli.Delete(dataDir);
+        }
+    }
+}
