@@ -48,6 +48,14 @@ internal sealed class DoctorCommand : Command
             {
                 report.Warn("no password: the daemon serves loopback only and nobody can log in; run 'openmotoko passwd' or set OPENMOTOKO_PASSWORD");
             }
+            try
+            {
+                DaemonOptions.FromEnvironment(dataDir, host, port, context.Environment); // the lists `serve` would refuse
+            }
+            catch (StartupException ex)
+            {
+                report.Fail(ex.Message);
+            }
             foreach (var ignored in settings.IgnoredEnvironment)
             {
                 // Our own variables stop `serve`; a provider's (e.g. Ollama's own OLLAMA_HOST) is only skipped.

@@ -131,6 +131,15 @@ public sealed class ConfigAndDoctorTests : IDisposable
     }
 
     [Fact]
+    public async Task Doctor_fails_on_a_list_variable_that_serve_would_refuse()
+    {
+        var result = await Cli.RunAsync(["doctor", "--data-dir", _dataDir, "--port", "0"], new() { ["OPENMOTOKO_CORS_ORIGINS"] = "*" });
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("[FAIL] OPENMOTOKO_CORS_ORIGINS: '*' is not a browser origin", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Doctor_fails_when_the_data_dir_cannot_be_used()
     {
         var file = Path.Combine(_dataDir, "a-file");
