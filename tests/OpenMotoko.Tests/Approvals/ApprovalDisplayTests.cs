@@ -75,7 +75,7 @@ public sealed class ApprovalDisplayTests
         using var clientScope = client;
         var events = new CapturedRunEvents();
 
-        var decision = await AskAsync(app, events, Arguments(new string('x', 64 * 1024)));
+        var decision = await AskAsync(app, events, Arguments(new string('x', 64 * 1024))).WaitAsync(TimeSpan.FromSeconds(10));
 
         Assert.False(decision.Allowed);
         Assert.Contains("too large to show for approval", decision.Reason, StringComparison.Ordinal);
@@ -108,7 +108,7 @@ public sealed class ApprovalDisplayTests
         using var clientScope = client;
         var events = new CapturedRunEvents();
 
-        var decision = await AskAsync(app, events, """{"fact":"x\ud800y"}""");
+        var decision = await AskAsync(app, events, """{"fact":"x\ud800y"}""").WaitAsync(TimeSpan.FromSeconds(10));
 
         Assert.False(decision.Allowed);
         Assert.Contains("cannot be shown", decision.Reason, StringComparison.Ordinal);
