@@ -34,7 +34,7 @@ internal sealed class LoginGuard(Database database, TimeProvider time)
     {
         var now = Now();
         await using var connection = await database.OpenAsync(cancellationToken);
-        return Active(Read(connection, client), now, false) ?? Active(Read(connection, Everyone), now, true);
+        return Active(Read(connection, client, null), now, false) ?? Active(Read(connection, Everyone, null), now, true);
     }
 
     /// <summary>
@@ -45,29 +45,32 @@ internal sealed class LoginGuard(Database database, TimeProvider time)
     public async Task<(LoginLock? Refused, LoginLock? LockedNow)> ReserveAsync(string client, CancellationToken cancellationToken = default)
     {
         var now = Now();
-        using var write = await database.BeginWriteAsync(cancellationToken);
-        var connection = write.Connection;
-        var own = Read(connection, client);
-        var all = Read(connection, Everyone);
+        // BEGIN IMMEDIATE: the write lock is taken before the read, so no other attempt reads in between.
+        await using var connection = await database.OpenAsync(cancellationToken);
+        using var transaction = connection.BeginTransaction(deferred: false);
+        var own = Read(connection, client, transaction);
+        var all = Read(connection, Everyone, transaction);
         if ((Active(own, now, false) ?? Active(all, now, true)) is { } refused)
         {
             return (refused, null); // disposing rolls back: nothing was written
         }
         own = CountForAddress(own, now);
         all = CountForEveryone(all, now);
-        Write(connection, client, own);
-        Write(connection, Everyone, all);
-        write.Commit();
+        Write(connection, client, own, transaction);
+        Write(connection, Everyone, all, transaction);
+        transaction.Commit();
         return (null, Active(own, now, false) ?? Active(all, now, true));
     }
 
     /// <summary>The password was right: the address starts afresh, and the attempt no longer counts for everyone.</summary>
     public async Task SucceededAsync(string client, CancellationToken cancellationToken = default)
     {
-        using var write = await database.BeginWriteAsync(cancellationToken);
-        write.Connection.Execute("DELETE FROM login_attempts WHERE client = $client", new { client });
-        write.Connection.Execute("UPDATE login_attempts SET failures = MAX(failures - 1, 0) WHERE client = $everyone", new { everyone = Everyone });
-        write.Commit();
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(
+            """
+            DELETE FROM login_attempts WHERE client = $client;
+            UPDATE login_attempts SET failures = MAX(failures - 1, 0) WHERE client = $everyone;
+            """, new { client, everyone = Everyone });
     }
 
     /// <summary>Lifts every lock-out and forgets every failure; returns how many records there were.</summary>
@@ -103,15 +106,15 @@ internal sealed class LoginGuard(Database database, TimeProvider time)
     private static LoginLock? Active(LoginAttemptRow? row, long now, bool everyone) =>
         row is not null && row.LockedUntil > now ? new LoginLock(TimeSpan.FromMilliseconds(row.LockedUntil - now), everyone) : null;
 
-    private static LoginAttemptRow? Read(SqliteConnection connection, string client) =>
-        connection.QuerySingleOrDefault<LoginAttemptRow>($"SELECT {Columns} FROM login_attempts WHERE client = $client", new { client });
+    private static LoginAttemptRow? Read(SqliteConnection connection, string client, SqliteTransaction? transaction) =>
+        connection.QuerySingleOrDefault<LoginAttemptRow>($"SELECT {Columns} FROM login_attempts WHERE client = $client", new { client }, transaction);
 
-    private static void Write(SqliteConnection connection, string client, LoginAttemptRow row) =>
+    private static void Write(SqliteConnection connection, string client, LoginAttemptRow row, SqliteTransaction transaction) =>
         connection.Execute(
             """
             INSERT INTO login_attempts (client, failures, first_at, locked_until) VALUES ($client, $failures, $firstAt, $lockedUntil)
             ON CONFLICT (client) DO UPDATE SET failures = excluded.failures, first_at = excluded.first_at, locked_until = excluded.locked_until
-            """, new { client, failures = row.Failures, firstAt = row.FirstAt, lockedUntil = row.LockedUntil });
+            """, new { client, failures = row.Failures, firstAt = row.FirstAt, lockedUntil = row.LockedUntil }, transaction);
 
     private long Now() => time.GetUtcNow().ToUnixTimeMilliseconds();
 }
