@@ -6,6 +6,14 @@ namespace OpenMotoko.Approvals;
 
 internal static class ApprovalsApi
 {
+    /// <summary>The approval broker every surface asks and answers through, and its API's JSON.</summary>
+    public static IServiceCollection AddApprovals(this IServiceCollection services)
+    {
+        services.AddSingleton<ApprovalBroker>();
+        services.AddJsonContext(ApprovalsJsonContext.Default);
+        return services;
+    }
+
     public static RouteGroupBuilder MapApprovals(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/approvals");

@@ -20,10 +20,10 @@ internal sealed class ErrorEnvelopeMiddleware(RequestDelegate next, ILogger<Erro
             await WriteBadRequestAsync(context, ex);
             return;
         }
-        catch (Agent.AgentStopException ex) when (!context.Response.HasStarted)
+        catch (ApiException ex) when (!context.Response.HasStarted)
         {
             context.Response.Clear();
-            await ApiErrors.WriteAsync(context, ex.StatusCode, ex.Code, ex.Message);
+            await ApiErrors.WriteAsync(context, ex.StatusCode, ex.Code, ex.Message, ex.Details);
             return;
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)

@@ -7,6 +7,14 @@ namespace OpenMotoko.Settings;
 
 internal static class SettingsApi
 {
+    /// <summary>The settings the host opened before building (they decide the bind address) and their API's JSON.</summary>
+    public static IServiceCollection AddSettings(this IServiceCollection services, SettingsStore settings)
+    {
+        services.AddSingleton(settings);
+        services.AddJsonContext(SettingsJsonContext.Default);
+        return services;
+    }
+
     public static RouteGroupBuilder MapSettings(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/settings");

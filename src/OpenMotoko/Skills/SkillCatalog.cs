@@ -1,5 +1,5 @@
 using OpenMotoko.Agent;
-using OpenMotoko.Health;
+using OpenMotoko.Hosting;
 using OpenMotoko.Skills.Instructions;
 
 namespace OpenMotoko.Skills;

@@ -12,9 +12,6 @@ internal interface IDeferredWrite
     /// <summary>Inserts the record; runs on the writer's connection inside its transaction.</summary>
     void Write(SqliteConnection connection);
 
-    /// <summary>The transaction that carried the record committed.</summary>
-    void Committed();
-
     /// <summary>The record could not be stored and is dropped; the owner reports it.</summary>
     void Failed(Exception exception);
 }

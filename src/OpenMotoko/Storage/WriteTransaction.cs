@@ -41,7 +41,6 @@ internal sealed class WriteTransaction : IAsyncDisposable, IDisposable
             Dispose();
         }
         _writer.Flusher.Committed();
-        carried.ForEach(static write => write.Committed());
     }
 
     public ValueTask DisposeAsync()
