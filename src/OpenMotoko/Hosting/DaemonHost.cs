@@ -46,7 +46,10 @@ internal static class DaemonHost
 
         var host = options.Host ?? settings.GetString(SettingsCatalog.AppHost)!;
         var port = options.Port ?? settings.GetInt32(SettingsCatalog.AppPort);
-        CheckBind(host, port, password);
+        if (BindRule.Refusal(host, port, password.IsConfigured) is { } refusal)
+        {
+            throw new StartupException(refusal);
+        }
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
@@ -169,23 +172,6 @@ internal static class DaemonHost
             database.Checkpoint();
         });
         return app;
-    }
-
-    private static void CheckBind(string host, int port, OwnerPassword password)
-    {
-        if (!SettingsCatalog.IsValidHost(host))
-        {
-            throw new StartupException($"Cannot listen on '{host}': give an IP address (127.0.0.1, 0.0.0.0, ::) or localhost with --host or OPENMOTOKO_HOST.");
-        }
-        if (port is < 0 or > 65535)
-        {
-            throw new StartupException($"Port {port} is out of range: give 0 (any free port) to 65535 with --port or OPENMOTOKO_PORT.");
-        }
-        if (!SettingsCatalog.IsLoopback(host) && !password.IsConfigured)
-        {
-            throw new StartupException($"Refusing to listen on {host}: without a password anyone who can reach it could use your agent. " +
-                                       "Set OPENMOTOKO_PASSWORD or run 'openmotoko passwd' first, or listen on 127.0.0.1.");
-        }
     }
 
     private static void ConfigureLogging(ILoggingBuilder logging, LogLevel level)
