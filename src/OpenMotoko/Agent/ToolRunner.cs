@@ -9,7 +9,8 @@ namespace OpenMotoko.Agent;
 /// Offers the tools every policy allows and runs one turn's calls concurrently: each is authorized
 /// first, a refused, unknown or failing call becomes an error result for the model, never a failed turn.
 /// </summary>
-internal sealed class ToolRunner(IEnumerable<IAgentTool> tools, IEnumerable<IToolPolicy> policies, AgentActivity activity, ILogger<ToolRunner> logger)
+internal sealed class ToolRunner(IEnumerable<IAgentTool> tools, IEnumerable<IToolPolicy> policies, AgentActivity activity, ILogger<ToolRunner> logger,
+    Settings.SettingsStore settings)
 {
     /// <summary>The most of a tool's output the model (and the history) gets.</summary>
     public const int MaxOutputChars = 64 * 1024;
@@ -36,7 +37,20 @@ internal sealed class ToolRunner(IEnumerable<IAgentTool> tools, IEnumerable<IToo
                 ["arguments"] = ToNode(call.Arguments),
             }, CancellationToken.None);
         }
-        return await Task.WhenAll(calls.Select(call => RunOneAsync(call, offered, run, channel, cancellationToken)));
+        // A model asking for hundreds of calls at once gets them a few at a time (agent.maxParallelTools).
+        using var slots = new SemaphoreSlim(Math.Max(1, settings.GetInt32(Settings.SettingsCatalog.MaxParallelTools)));
+        return await Task.WhenAll(calls.Select(async call =>
+        {
+            await slots.WaitAsync(CancellationToken.None); // a cancelled run still answers every call, as an error result
+            try
+            {
+                return await RunOneAsync(call, offered, run, channel, cancellationToken);
+            }
+            finally
+            {
+                slots.Release();
+            }
+        }));
     }
 
     private async Task<ToolResultView> RunOneAsync(ToolCall call, IReadOnlyList<IAgentTool> offered, AgentRun run, string channel, CancellationToken cancellationToken)
