@@ -52,13 +52,18 @@ internal sealed class ExecuteCommandTool(WorkspacePaths workspace, Func<ShellSan
             return ToolOutcome.Error($"cwd '{cwd.RelativePath}' is not an existing folder in the workspace");
         }
         var current = policy();
+        var confinement = sandbox();
+        if (!confinement.IsActive && !current.Unsandboxed)
+        {
+            return ToolOutcome.Error(ShellSkill.NoSandbox(confinement));
+        }
         var argv = current.Allow.Count > 0 ? Allowlisted(command, current.Allow, out error) : ["/bin/sh", "-c", command];
         if (argv is null)
         {
             return ToolOutcome.Error(error);
         }
         var root = workspace.Root;
-        argv = sandbox().Wrap(argv, root, cwd.FullPath, current.Network, workspace.DataDir, workspace.DatabasePath);
+        argv = confinement.Wrap(argv, root, cwd.FullPath, current.Network, workspace.DataDir, workspace.DatabasePath);
         try
         {
             var result = await _runner.RunAsync(argv, cwd.FullPath, ShellPolicy.Environment(root, cwd.FullPath),

@@ -8,7 +8,7 @@ namespace OpenMotoko.Tests.Skills.Shell;
 /// <summary>Allowlist mode: argv parsed strictly and run without a shell; every injection is refused and nothing runs.</summary>
 public sealed class AllowlistModeTests : IDisposable
 {
-    private static readonly ShellPolicy Allow = new(["echo", "touch", "printf", "sh"], Network: true);
+    private static readonly ShellPolicy Allow = new(["echo", "touch", "printf", "sh"], Network: true, Unsandboxed: true);
     private readonly ToolKit _kit = new();
 
     [Theory]
