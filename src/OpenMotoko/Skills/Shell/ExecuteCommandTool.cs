@@ -76,7 +76,10 @@ internal sealed class ExecuteCommandTool(WorkspacePaths workspace, Func<ShellSan
         }
     }
 
-    /// <summary>Allowlist mode: argv from the strict parser, argv[0] a listed program name found on PATH, run without a shell.</summary>
+    /// <summary>
+    /// Allowlist mode: argv from the strict parser, argv[0] a listed program name found on PATH, run without
+    /// a shell, and neither a program nor options that would start another program.
+    /// </summary>
     private static IReadOnlyList<string>? Allowlisted(string command, IReadOnlyList<string> allow, out string error)
     {
         if (AllowlistCommand.Parse(command, out error) is not { } words)
@@ -94,11 +97,16 @@ internal sealed class ExecuteCommandTool(WorkspacePaths workspace, Func<ShellSan
             error = $"'{program}' is not in skills.shell.allow; allowed programs: {string.Join(", ", allow)}";
             return null;
         }
+        if (AllowlistGuard.Refusal(words) is { } refusal)
+        {
+            error = refusal;
+            return null;
+        }
         if (Executables.Find(program, Executables.SearchPath) is not { } resolved)
         {
             error = $"'{program}' is allowed but was not found on PATH";
             return null;
         }
-        return [resolved, .. words.Skip(1)];
+        return AllowlistGuard.Harden(resolved, words);
     }
 }
