@@ -18,7 +18,7 @@ internal static class GitGuard
     ];
 
     /// <summary>Before the subcommand: options that set config or point git at another repository and its config.</summary>
-    private static readonly string[] GlobalOptions = ["-c", "--config-env", "-C", "--git-dir", "--work-tree", "--exec-path", "--namespace"];
+    private static readonly string[] GlobalOptions = ["-c", "--config-env", "-C", "--git-dir", "--work-tree", "--exec-path"];
 
     /// <summary>Subcommand options that run a program: a remote's helper, hooks from a template, an external diff or tool.</summary>
     private static readonly string[] RefusedOptions = ["--upload-pack", "--receive-pack", "--exec", "--template", "--config", "--ext-diff",
