@@ -9,7 +9,8 @@ namespace OpenMotoko.Agent;
 /// first, a refused, unknown or failing call becomes an error result for the model, never a failed turn.
 /// Each call is published as <see cref="ToolCalled"/> and its result as <see cref="ToolCompleted"/>.
 /// </summary>
-internal sealed class ToolRunner(IEnumerable<IAgentTool> tools, IEnumerable<IToolPolicy> policies, EventBus bus, ILogger<ToolRunner> logger)
+internal sealed class ToolRunner(IEnumerable<IAgentTool> tools, IEnumerable<IToolPolicy> policies, EventBus bus, Settings.SettingsStore settings,
+    ILogger<ToolRunner> logger)
 {
     /// <summary>The most of a tool's output the model (and the history) gets.</summary>
     public const int MaxOutputChars = 64 * 1024;
@@ -30,7 +31,20 @@ internal sealed class ToolRunner(IEnumerable<IAgentTool> tools, IEnumerable<IToo
             called[i] = offered.FirstOrDefault(t => t.Definition.Name == call.Name);
             await bus.PublishAsync(new ToolCalled(run.Scope.ForSkill(called[i]?.SkillId), call.Id, call.Name, call.Arguments));
         }
-        return await Task.WhenAll(calls.Select((call, i) => RunOneAsync(call, called[i], run, cancellationToken)));
+        // A model asking for hundreds of calls at once gets them a few at a time (agent.maxParallelTools).
+        using var slots = new SemaphoreSlim(Math.Max(1, settings.GetInt32(Settings.SettingsCatalog.MaxParallelTools)));
+        return await Task.WhenAll(calls.Select(async (call, i) =>
+        {
+            await slots.WaitAsync(CancellationToken.None); // a cancelled run still answers every call, as an error result
+            try
+            {
+                return await RunOneAsync(call, called[i], run, cancellationToken);
+            }
+            finally
+            {
+                slots.Release();
+            }
+        }));
     }
 
     private async Task<ToolResultView> RunOneAsync(ToolCall call, IAgentTool? tool, AgentRun run, CancellationToken cancellationToken)

@@ -58,7 +58,7 @@ internal sealed class DoctorCommand : Command
             }
             CheckBind(report, host, port, password.IsConfigured);
             CheckProviders(report, settings);
-            CheckSandbox(report);
+            CheckSandbox(report, settings);
             await CheckPortAsync(report, host, port, cancellationToken);
             return report.ExitCode;
         });
@@ -146,16 +146,15 @@ internal sealed class DoctorCommand : Command
         }
     }
 
-    private static void CheckSandbox(Report report)
+    private static void CheckSandbox(Report report, SettingsStore settings)
     {
-        var sandbox = Skills.Shell.ShellSandbox.Detect();
-        if (sandbox.IsActive)
+        foreach (var (ok, text) in Skills.Shell.ShellSkill.Diagnose(settings))
         {
-            report.Ok($"shell sandbox {sandbox.Status}");
+            (ok ? (Action<string>)report.Ok : report.Warn)(text);
         }
-        else
+        if (Posix.IsRoot)
         {
-            report.Warn($"shell sandbox {sandbox.Status}; commands run unconfined in the workspace (install bubblewrap: apt-get install bubblewrap)");
+            report.Warn(ProcessHardening.RootWarning);
         }
     }
 

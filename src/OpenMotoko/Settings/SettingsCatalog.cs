@@ -39,6 +39,8 @@ internal static class SettingsCatalog
     public const string ShellMode = "skills.shell.mode";
     public const string ShellAllow = "skills.shell.allow";
     public const string ShellNetwork = "skills.shell.network";
+    public const string ShellUnsandboxed = "skills.shell.unsandboxed";
+    public const string MaxParallelTools = "agent.maxParallelTools";
     public const string FilesystemMode = "skills.filesystem.mode";
     public const string WebMode = "skills.web.mode";
     public const string MemoryMode = "skills.memory.mode";
@@ -88,6 +90,8 @@ internal static class SettingsCatalog
         SettingDefinition.Choice(ShellMode, Modes, "ask"),
         SettingDefinition.TextList(ShellAllow, 200, 100),
         SettingDefinition.Boolean(ShellNetwork, true),
+        SettingDefinition.Boolean(ShellUnsandboxed, false), // true lets commands run unconfined where no sandbox exists
+        SettingDefinition.Integer(MaxParallelTools, 1, 64, 8),
         SettingDefinition.Choice(FilesystemMode, Modes, "ask"),
         SettingDefinition.Choice(WebMode, Modes, "auto"),
         SettingDefinition.Choice(MemoryMode, Modes, "auto"),
