@@ -24,7 +24,7 @@ internal sealed class ReadFileTool(WorkspacePaths workspace) : IAgentTool
     public bool ChangesState => false;
 
     public Task<ToolOutcome> InvokeAsync(ToolInvocation invocation, CancellationToken cancellationToken) =>
-        FileToolErrors.GuardAsync(() => ReadAsync(invocation, cancellationToken));
+        FileToolErrors.GuardAsync(workspace, () => ReadAsync(invocation, cancellationToken));
 
     private async Task<ToolOutcome> ReadAsync(ToolInvocation invocation, CancellationToken cancellationToken)
     {

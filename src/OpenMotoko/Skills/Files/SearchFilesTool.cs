@@ -30,7 +30,7 @@ internal sealed class SearchFilesTool(WorkspacePaths workspace) : IAgentTool
     public bool ChangesState => false;
 
     public Task<ToolOutcome> InvokeAsync(ToolInvocation invocation, CancellationToken cancellationToken) =>
-        FileToolErrors.GuardAsync(() =>
+        FileToolErrors.GuardAsync(workspace, () =>
         {
             var args = new ToolArguments(invocation.Arguments);
             var pattern = args.String("pattern");
