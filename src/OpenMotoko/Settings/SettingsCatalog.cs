@@ -85,7 +85,7 @@ internal static class SettingsCatalog
         SettingDefinition.HttpUrl(GoogleAiBaseUrl, "https://generativelanguage.googleapis.com", "GOOGLE_AI_BASE_URL"),
         SettingDefinition.HttpUrl(GenericBaseUrl, null, "GENERIC_LLM_BASE_URL"),
         SettingDefinition.Secret(GenericApiKey, "GENERIC_LLM_API_KEY"),
-        SettingDefinition.Text(Workspace, 4096, null, "OPENMOTOKO_WORKSPACE"),
+        SettingDefinition.Custom(Workspace, "string (a folder path of at most 4096 characters, no control characters)", CheckWorkspace, null, "OPENMOTOKO_WORKSPACE"),
         SettingDefinition.Integer(ApprovalTimeoutSeconds, 10, 7 * 24 * 3600, 600),
         SettingDefinition.Choice(ShellMode, Modes, "ask"),
         SettingDefinition.TextList(ShellAllow, 200, 100),
@@ -136,6 +136,15 @@ internal static class SettingsCatalog
         }
         return null;
     }
+
+    private static readonly SettingDefinition WorkspaceShape = SettingDefinition.Text(Workspace, 4096);
+
+    // The value becomes a path on every tool call: a NUL makes each one fail, a line break or escape hides in logs.
+    private static string? CheckWorkspace(JsonElement value) =>
+        WorkspaceShape.Check(value)
+        ?? (string.IsNullOrWhiteSpace(value.GetString()) ? "must be a folder path (send null for the default)"
+            : value.GetString()!.Any(char.IsControl) ? "must not contain control characters (NUL, line breaks, escapes)"
+            : null);
 
     private static string? CheckTimeZone(JsonElement value) =>
         value.ValueKind == JsonValueKind.String && TimeZoneInfo.TryFindSystemTimeZoneById(value.GetString()!, out _)
