@@ -13,7 +13,7 @@ namespace OpenMotoko.Tests.Activity;
 /// <summary>How the live feed behaves over time: slow clients, pings on the daemon's clock, shutdown.</summary>
 public sealed class LiveFeedFlowTests(ITestOutputHelper output)
 {
-    private const int FloodSize = 5_000;
+    private const int FloodSize = 4_000;
 
     [Fact]
     public async Task A_client_that_falls_behind_loses_the_oldest_events_and_hears_how_many()
