@@ -19,9 +19,11 @@ internal sealed record ActivityQuery(int Limit, int Offset, string? Type, string
 /// <summary>
 /// The activity feed: a subscriber of the event bus that stores every recorded event (secrets
 /// redacted, size bounded). Rows are deferred: they commit with the next write transaction (a
-/// turn's message) or within <see cref="DeferredWrites.FlushDelay"/>.
+/// turn's message) or within <see cref="DeferredWrites.FlushDelay"/>; once committed, each is
+/// announced on the <see cref="LiveFeed"/> with its id.
 /// </summary>
-internal sealed class ActivityLog(Database database, SecretRedactor redactor, TimeProvider time, ILogger<ActivityLog> logger) : IEventSubscriber
+internal sealed class ActivityLog(Database database, SecretRedactor redactor, LiveFeed feed, TimeProvider time, ILogger<ActivityLog> logger)
+    : IEventSubscriber
 {
     private const int MaxFieldLength = 200;
 
@@ -33,11 +35,11 @@ internal sealed class ActivityLog(Database database, SecretRedactor redactor, Ti
         }
         var node = (JsonObject)JsonSerializer.SerializeToNode(e, EventsJsonContext.Default.AgentEvent)!;
         node.Remove("type"); // the row has its own column for it
-        var (_, json) = redactor.RedactOwned(node);
+        var (data, json) = redactor.RedactOwned(node);
         var scope = e.Scope;
         var row = new ActivityRow(0, e.Type, Bound(scope.ConversationId), Bound(scope.Channel), Bound(scope.SkillId),
             json, time.GetUtcNow().ToUnixTimeMilliseconds());
-        database.Defer(new PendingEvent(row, logger));
+        database.Defer(new PendingEvent(row, data, feed, logger));
         return ValueTask.CompletedTask;
     }
 
@@ -48,10 +50,24 @@ internal sealed class ActivityLog(Database database, SecretRedactor redactor, Ti
             VALUES ($Type, $ConversationId, $Channel, $SkillId, $Data, $CreatedAt)
             """, row);
 
-    /// <summary>An event on its way to the table.</summary>
-    private sealed class PendingEvent(ActivityRow row, ILogger logger) : IDeferredWrite
+    /// <summary>An event on its way to the table; live listeners hear of it once the commit that stores it is done.</summary>
+    private sealed class PendingEvent(ActivityRow row, JsonObject data, LiveFeed feed, ILogger logger) : IDeferredWrite
     {
-        public void Write(SqliteConnection connection) => Insert(connection, row);
+        private long _id;
+
+        public void Write(SqliteConnection connection)
+        {
+            Insert(connection, row);
+            _id = SQLitePCL.raw.sqlite3_last_insert_rowid(connection.Handle); // no RETURNING: cheaper, and the feed is usually empty
+        }
+
+        public void Committed()
+        {
+            if (feed.HasListeners)
+            {
+                feed.Publish(ToItem(row with { Id = _id }, data));
+            }
+        }
 
         public void Failed(Exception exception) => StorageLog.DeferredDropped(logger, "activity " + row.Type, exception);
     }

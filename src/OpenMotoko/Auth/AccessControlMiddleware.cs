@@ -17,7 +17,7 @@ internal sealed class AccessControlMiddleware(RequestDelegate next, SessionStore
         var endpoint = context.GetEndpoint();
         // Routing's own 405/415 answers are endpoints without a route: they reveal nothing, so the caller sees why.
         var access = endpoint is null or RouteEndpoint ? endpoint?.Metadata.GetMetadata<PublicEndpoint>() : RejectionEndpoint;
-        var token = ReadToken(context.Request);
+        var token = ReadToken(context.Request, endpoint);
         var session = token is null ? null : await sessions.FindAsync(token, context.RequestAborted);
         if (session is not null)
         {
@@ -55,13 +55,18 @@ internal sealed class AccessControlMiddleware(RequestDelegate next, SessionStore
             $"Too many requests: try again in {Math.Ceiling(retryAfter.TotalSeconds)} s.");
     }
 
-    private static string? ReadToken(HttpRequest request)
+    private static string? ReadToken(HttpRequest request, Endpoint? endpoint)
     {
         var authorization = request.Headers.Authorization.ToString();
         if (authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
         {
             var token = authorization[7..].Trim();
             return token.Length > 0 ? token : null;
+        }
+        // Before the cookie: a request that names a token is judged by it alone (a repeated or empty one matches no session).
+        if (endpoint?.Metadata.GetMetadata<QueryTokenEndpoint>() is not null && request.Query.TryGetValue("token", out var query))
+        {
+            return query is [{ } single] ? single : "";
         }
         return request.Cookies.TryGetValue(CookieName, out var cookie) && !string.IsNullOrEmpty(cookie) ? cookie : null;
     }

@@ -141,6 +141,7 @@ internal static class DaemonHost
         app.MapRegistry();
         app.MapCosts();
         app.MapActivity();
+        app.MapEvents();
         app.MapModels();
         app.MapConversations();
         app.MapAgents();

@@ -50,6 +50,8 @@ public sealed class DeferredWritesTests
 
         Assert.IsType<SqliteException>(broken.Failure);
         Assert.Null(good.Failure);
+        Assert.False(broken.WasCommitted);
+        Assert.True(good.WasCommitted);
         Assert.Equal(["kept"], Column(app, "SELECT content FROM messages"));
         Assert.Equal(["test:good"], Column(app, "SELECT type FROM activity"));
     }
@@ -66,9 +68,11 @@ public sealed class DeferredWritesTests
         // Appending to a missing conversation rolls back: the record must not be lost with it.
         Assert.False(await store.AppendAsync("missing", null, [], CancellationToken.None));
         Assert.Empty(Column(app, "SELECT type FROM activity"));
+        Assert.False(waiting.WasCommitted);
 
         await store.CreateAsync("t", null, null, null, CancellationToken.None);
         Assert.Equal(["test:waiting"], Column(app, "SELECT type FROM activity"));
+        Assert.True(waiting.WasCommitted);
     }
 
     [Fact]
@@ -110,6 +114,10 @@ public sealed class DeferredWritesTests
             command.CommandText = sql;
             command.ExecuteNonQuery();
         }
+
+        public bool WasCommitted { get; private set; }
+
+        public void Committed() => WasCommitted = true;
 
         public void Failed(Exception exception) => Failure = exception;
     }
