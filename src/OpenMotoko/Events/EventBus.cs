@@ -19,31 +19,58 @@ internal interface IEventSubscriber
 internal sealed partial class EventBus(IServiceProvider services, ILogger<EventBus> logger)
 {
     private readonly Lazy<IEventSubscriber[]> _registered = new(() => [.. services.GetServices<IEventSubscriber>()]);
-    private readonly AsyncLocal<Queue<AgentEvent>?> _delivering = new();
+    private readonly AsyncLocal<Delivery?> _delivering = new();
     private ImmutableArray<IEventSubscriber> _live = [];
 
     public async ValueTask PublishAsync(AgentEvent e)
     {
-        if (_delivering.Value is { } pending)
+        if (_delivering.Value is { } current)
         {
-            // Published by a subscriber while it handles another event: delivered right after that one,
-            // so every subscriber hears a cause (llm:complete) before its effects (cost:updated).
-            pending.Enqueue(e);
-            return;
+            lock (current)
+            {
+                if (current.Open)
+                {
+                    // Published by a subscriber while it handles another event: delivered right after that
+                    // one, so every subscriber hears a cause (llm:complete) before its effects (cost:updated).
+                    current.Pending.Enqueue(e);
+                    return;
+                }
+            }
+            // Work a subscriber started in the background outlived that delivery: deliver on its own.
         }
-        var queue = new Queue<AgentEvent>();
-        _delivering.Value = queue;
+        var delivery = new Delivery();
+        _delivering.Value = delivery;
         try
         {
-            for (var next = e; next is not null; next = queue.TryDequeue(out var queued) ? queued : null)
+            var next = e;
+            while (true)
             {
                 await DeliverAsync(next);
+                lock (delivery)
+                {
+                    if (!delivery.Pending.TryDequeue(out next!))
+                    {
+                        delivery.Open = false;
+                        break;
+                    }
+                }
             }
         }
         finally
         {
+            lock (delivery)
+            {
+                delivery.Open = false;
+            }
             _delivering.Value = null;
         }
+    }
+
+    /// <summary>One delivery in progress, and what its subscribers published meanwhile.</summary>
+    private sealed class Delivery
+    {
+        public Queue<AgentEvent> Pending { get; } = new();
+        public bool Open { get; set; } = true;
     }
 
     private async ValueTask DeliverAsync(AgentEvent e)
