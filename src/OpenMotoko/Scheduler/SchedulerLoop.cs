@@ -49,10 +49,14 @@ internal sealed partial class SchedulerLoop(SchedulerStore store, TaskRunner run
         }
     }
 
-    /// <summary>Starts (or skips) what is due; returns the next due time among the tasks that are not waiting for a slot.</summary>
+    /// <summary>
+    /// Starts (or skips) what is due; returns the next due time among the tasks that are not waiting
+    /// for a slot, or now when it changed a task (its next due time is then read on the next pass).
+    /// </summary>
     private async Task<long?> StartDueAsync(CancellationToken cancellationToken)
     {
         long? nextDue = null;
+        var changed = false;
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         foreach (var task in await store.ScheduledAsync(cancellationToken))
         {
@@ -64,6 +68,7 @@ internal sealed partial class SchedulerLoop(SchedulerStore store, TaskRunner run
             if (runner.IsRunning(task.Id))
             {
                 await runner.SkipAsync(task, now, cancellationToken);
+                changed = true;
                 continue;
             }
             var trigger = TriggerFor(task);
@@ -71,12 +76,13 @@ internal sealed partial class SchedulerLoop(SchedulerStore store, TaskRunner run
             {
                 SchedulerLog.MissedTooLong(logger, task.Id, task.Name);
                 await runner.PassOverAsync(task, now, cancellationToken);
+                changed = true;
                 continue;
             }
             // Null when all slots are busy: the task stays due and a finished run wakes the loop.
-            await runner.TryStartAsync(task, trigger, settings.GetInt32(SettingsCatalog.SchedulerMaxConcurrent), cancellationToken);
+            changed |= await runner.TryStartAsync(task, trigger, settings.GetInt32(SettingsCatalog.SchedulerMaxConcurrent), cancellationToken) is not null;
         }
-        return nextDue;
+        return changed ? now : nextDue;
     }
 
     /// <summary>A retry stays a retry; a due time missed while the daemon was down is a catch-up (run once, however many were missed).</summary>

@@ -1,0 +1,174 @@
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.Data.Sqlite;
+using OpenMotoko.Tests.Agent;
+using static OpenMotoko.Tests.Scheduler.SchedulerTestKit;
+
+namespace OpenMotoko.Tests.Scheduler;
+
+/// <summary>Retries, restarts, catch-up and the concurrency cap; backup tasks where no model is needed.</summary>
+public sealed class SchedulerRecoveryTests
+{
+    [Fact]
+    public async Task A_failed_run_is_retried_with_backoff_up_to_maxRetries()
+    {
+        await using var app = await TestApp.StartAsync();
+        using var client = await app.LoginClientAsync();
+        File.WriteAllText(Path.Combine(app.DataDir, "backups"), "a file where the backup folder should be"); // every backup fails
+        var task = await CreateAsync(client, new { name = "Backup", cron = "0 3 * * *", handler = "backup", maxRetries = 2, payload = new { keep = 2 } });
+        var id = task.GetProperty("id").GetString()!;
+
+        using (var first = await client.PostAsync($"/api/scheduler/tasks/{id}/run?wait=true", null))
+        {
+            Assert.Equal("failed", Status(await JsonAsync(first)));
+        }
+        var waiting = await GetTaskAsync(client, id);
+        Assert.Equal(Ms("2026-11-28T12:00:30Z"), waiting.GetProperty("nextRunAt").GetInt64());
+        Assert.Equal(1, waiting.GetProperty("retryCount").GetInt32());
+
+        app.Time.Advance(TimeSpan.FromSeconds(30));
+        await WaitForRunsAsync(client, id, runs => runs.Length == 2 && Finished(runs[0]));
+        Assert.Equal(Ms("2026-11-28T12:01:30Z"), (await GetTaskAsync(client, id)).GetProperty("nextRunAt").GetInt64()); // 60 s later
+
+        app.Time.Advance(TimeSpan.FromSeconds(60));
+        var runs = await WaitForRunsAsync(client, id, runs => runs.Length == 3 && Finished(runs[0]));
+
+        Assert.Equal(["retry", "retry", "manual"], runs.Select(Trigger));
+        Assert.All(runs, run => Assert.Equal("failed", Status(run)));
+        var after = await GetTaskAsync(client, id);
+        Assert.Equal(0, after.GetProperty("retryCount").GetInt32()); // given up: back to the schedule
+        Assert.Equal(Ms("2026-11-29T03:00:00Z"), after.GetProperty("nextRunAt").GetInt64());
+        Assert.Equal("failed", after.GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task The_backup_handler_keeps_the_newest_copies()
+    {
+        await using var app = await TestApp.StartAsync();
+        using var client = await app.LoginClientAsync();
+        var task = await CreateAsync(client, new { name = "Backup", cron = "0 3 * * *", handler = "backup", payload = new { keep = 2 } });
+        var id = task.GetProperty("id").GetString()!;
+        for (var i = 0; i < 3; i++)
+        {
+            using var response = await client.PostAsync($"/api/scheduler/tasks/{id}/run?wait=true", null);
+            Assert.Equal("succeeded", Status(await JsonAsync(response)));
+            app.Time.Advance(TimeSpan.FromSeconds(1));
+        }
+        string[] files = [.. Directory.GetFiles(Path.Combine(app.DataDir, "backups")).Select(f => Path.GetFileName(f)!).Order()];
+        Assert.Equal(["openmotoko-20261128T120001000Z.db", "openmotoko-20261128T120002000Z.db"], files);
+    }
+
+    [Fact]
+    public async Task A_run_left_running_by_a_crash_is_failed_at_start_up()
+    {
+        await using var app = await TestApp.StartAsync();
+        using var client = await app.LoginClientAsync();
+        var id = (await CreateAsync(client, new { name = "Backup", cron = "0 3 * * *", handler = "backup" })).GetProperty("id").GetString()!;
+
+        // What a killed daemon leaves behind: a run still marked running.
+        await app.RestartAsync(whileDown: () =>
+        {
+            using var connection = new SqliteConnection($"Data Source={app.DatabasePath};Pooling=false");
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = $"""
+                INSERT INTO scheduled_runs (id, task_id, trigger, status, started_at) VALUES ('r1', '{id}', 'schedule', 'running', {Ms("2026-11-28T11:00:00Z")});
+                UPDATE scheduled_tasks SET status = 'running';
+                """;
+            command.ExecuteNonQuery();
+        });
+        using var again = await app.LoginClientAsync();
+
+        var run = Assert.Single(await RunsAsync(again, id));
+        Assert.Equal("failed", Status(run));
+        Assert.Equal("interrupted by restart", run.GetProperty("error").GetString());
+        Assert.Equal("failed", (await GetTaskAsync(again, id)).GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task After_downtime_a_missed_task_runs_once_within_the_catch_up_window()
+    {
+        await using var app = await TestApp.StartAsync();
+        using var client = await app.LoginClientAsync();
+        var hourly = (await CreateAsync(client, new { name = "Hourly", cron = "0 * * * *", handler = "backup" })).GetProperty("id").GetString()!;
+        var daily = (await CreateAsync(client, new { name = "Daily", cron = "0 13 * * *", handler = "backup" })).GetProperty("id").GetString()!;
+        await Costs.CostTestKit.PutAsync(client, "/api/settings", new Dictionary<string, int> { ["scheduler.catchUpHours"] = 2 });
+
+        await app.RestartAsync(whileDown: () => app.Time.Advance(TimeSpan.FromHours(1.5))); // 13:00 was missed, now 13:30
+        using var again = await app.LoginClientAsync();
+        var caught = await WaitForRunsAsync(again, hourly, runs => runs.Length == 1 && Finished(runs[0]));
+        Assert.Equal("catch-up", Trigger(caught[0]));
+        Assert.Equal("succeeded", Status(caught[0]));
+        Assert.Equal(Ms("2026-11-28T14:00:00Z"), (await GetTaskAsync(again, hourly)).GetProperty("nextRunAt").GetInt64());
+
+        await app.RestartAsync(whileDown: () => app.Time.Advance(TimeSpan.FromHours(3))); // 14:00, 15:00, 16:00 missed; 16:30 now
+        using var third = await app.LoginClientAsync();
+        var hourlyRuns = await WaitForRunsAsync(third, hourly, runs => runs.Length == 2 && Finished(runs[0]));
+        Assert.Equal(["catch-up", "catch-up"], hourlyRuns.Select(Trigger)); // once, not once per missed hour
+        Assert.Equal(Ms("2026-11-28T17:00:00Z"), (await GetTaskAsync(third, hourly)).GetProperty("nextRunAt").GetInt64());
+
+        var dailyRuns = await WaitForRunsAsync(third, daily, runs => runs.Length == 2);
+        Assert.Equal("succeeded", Status(dailyRuns[1])); // missed by 0.5 h on the first restart: caught up
+        Assert.Equal("skipped", Status(dailyRuns[0])); // never happens: the daily one ran at the first restart
+    }
+
+    [Fact]
+    public async Task A_task_missed_longer_than_catchUpHours_is_not_run()
+    {
+        await using var app = await TestApp.StartAsync();
+        using var client = await app.LoginClientAsync();
+        var id = (await CreateAsync(client, new { name = "Daily", cron = "0 13 * * *", handler = "backup" })).GetProperty("id").GetString()!;
+
+        await app.RestartAsync(whileDown: () => app.Time.Advance(TimeSpan.FromHours(8))); // 13:00 missed by 7 h; the window is 6 h
+        using var again = await app.LoginClientAsync();
+        var run = (await WaitForRunsAsync(again, id, runs => runs.Length == 1))[0];
+
+        Assert.Equal("skipped", Status(run));
+        Assert.Equal("catch-up", Trigger(run));
+        Assert.False(Directory.Exists(Path.Combine(app.DataDir, "backups")));
+        Assert.Equal(Ms("2026-11-29T13:00:00Z"), (await GetTaskAsync(again, id)).GetProperty("nextRunAt").GetInt64());
+    }
+
+    [Fact]
+    public async Task At_most_maxConcurrent_runs_go_at_once()
+    {
+        await using var h = await AgentHarness.StartAsync();
+        var gates = Enumerable.Range(0, 3).Select(_ => new TaskCompletionSource()).ToArray();
+        foreach (var gate in gates)
+        {
+            h.Fake.Then(async ctx =>
+            {
+                await gate.Task;
+                await Providers.OpenAi.FakeOpenAi.StreamAsync(ctx, Providers.OpenAi.FakeOpenAi.TextChunks(["done"], 10, 5));
+            });
+        }
+        var ids = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            var task = await CreateAsync(h.Client, new { name = $"T{i}", runAt = Ms("2026-11-28T12:00:10Z"), payload = new { prompt = $"task {i}" } });
+            ids.Add(task.GetProperty("id").GetString()!);
+        }
+
+        h.App.Time.Advance(TimeSpan.FromSeconds(10));
+        await WaitForRunsAsync(h.Client, ids[0], _ => h.ChatRequests.Count == 2);
+        var started = 0;
+        foreach (var id in ids)
+        {
+            started += (await RunsAsync(h.Client, id)).Length;
+        }
+        Assert.Equal(2, started);
+        using (var refused = await h.Client.PostAsync($"/api/scheduler/tasks/{ids[2]}/run", null))
+        {
+            Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode); // no free slot for a manual run either
+        }
+
+        gates[0].SetResult();
+        await WaitForRunsAsync(h.Client, ids[0], _ => h.ChatRequests.Count == 3); // a slot freed: the third starts
+        gates[1].SetResult();
+        gates[2].SetResult();
+        foreach (var id in ids)
+        {
+            Assert.Equal("succeeded", Status((await WaitForRunsAsync(h.Client, id, runs => runs.Length == 1 && Finished(runs[0])))[0]));
+        }
+    }
+}
