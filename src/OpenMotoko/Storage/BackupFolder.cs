@@ -15,7 +15,8 @@ internal static class BackupFolder
     public static string Write(Database database, string folder, int keep, DateTimeOffset now)
     {
         Directory.CreateDirectory(folder);
-        var name = $"{Prefix}{now.UtcDateTime.ToString("yyyyMMdd'T'HHmmssfff'Z'", CultureInfo.InvariantCulture)}{Suffix}";
+        // Two backup tasks due at the same moment must not write one file: the time, then a random tail.
+        var name = $"{Prefix}{now.UtcDateTime.ToString("yyyyMMdd'T'HHmmssfff'Z'", CultureInfo.InvariantCulture)}-{Guid.NewGuid().ToString("N")[..8]}{Suffix}";
         var path = Path.Combine(folder, name);
         var partial = path + ".partial"; // a crash mid-copy leaves no file that looks like a backup
         File.Delete(partial);
