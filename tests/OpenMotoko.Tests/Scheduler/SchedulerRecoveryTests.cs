@@ -1,7 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.Data.Sqlite;
-using OpenMotoko.Tests.Agent;
+using Microsoft.Extensions.DependencyInjection;
+using OpenMotoko.Events;
 using static OpenMotoko.Tests.Scheduler.SchedulerTestKit;
 
 namespace OpenMotoko.Tests.Scheduler;
@@ -133,43 +134,57 @@ public sealed class SchedulerRecoveryTests
     [Fact]
     public async Task At_most_maxConcurrent_runs_go_at_once()
     {
-        await using var h = await AgentHarness.StartAsync();
-        var gates = Enumerable.Range(0, 3).Select(_ => new TaskCompletionSource()).ToArray();
-        foreach (var gate in gates)
-        {
-            h.Fake.Then(async ctx =>
-            {
-                await gate.Task;
-                await Providers.OpenAi.FakeOpenAi.StreamAsync(ctx, Providers.OpenAi.FakeOpenAi.TextChunks(["done"], 10, 5));
-            });
-        }
+        await using var app = await TestApp.StartAsync();
+        using var client = await app.LoginClientAsync();
+        await Costs.CostTestKit.PutAsync(client, "/api/settings", new Dictionary<string, int> { ["scheduler.maxConcurrent"] = 1 });
+        var counter = new RunCounter();
+        using var listening = app.Services.GetRequiredService<EventBus>().Subscribe(counter);
         var ids = new List<string>();
         for (var i = 0; i < 3; i++)
         {
-            var task = await CreateAsync(h.Client, new { name = $"T{i}", runAt = Ms("2026-11-28T12:00:10Z"), payload = new { prompt = $"task {i}" } });
+            var task = await CreateAsync(client, new { name = $"T{i}", runAt = Ms("2026-11-28T12:00:10Z"), handler = "backup" });
             ids.Add(task.GetProperty("id").GetString()!);
         }
 
-        h.App.Time.Advance(TimeSpan.FromSeconds(10));
-        await WaitForRunsAsync(h.Client, ids[0], _ => h.ChatRequests.Count == 2);
-        var started = 0;
+        app.Time.Advance(TimeSpan.FromSeconds(10)); // all three are due at once
         foreach (var id in ids)
         {
-            started += (await RunsAsync(h.Client, id)).Length;
-        }
-        Assert.Equal(2, started);
-        using (var refused = await h.Client.PostAsync($"/api/scheduler/tasks/{ids[2]}/run", null))
-        {
-            Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode); // no free slot for a manual run either
+            Assert.Equal("succeeded", Status((await WaitForRunsAsync(client, id, runs => runs.Length == 1 && Finished(runs[0])))[0]));
         }
 
-        gates[0].SetResult();
-        await WaitForRunsAsync(h.Client, ids[0], _ => h.ChatRequests.Count == 3); // a slot freed: the third starts
-        gates[1].SetResult();
-        gates[2].SetResult();
-        foreach (var id in ids)
+        Assert.Equal(3, counter.Started);
+        Assert.Equal(1, counter.MostAtOnce); // each waited for the one before it
+    }
+
+    /// <summary>Counts scheduler runs going at once, from the events the runs publish.</summary>
+    private sealed class RunCounter : IEventSubscriber
+    {
+        private int _now;
+
+        public int Started;
+        public int MostAtOnce;
+
+        public ValueTask OnEventAsync(AgentEvent e)
         {
-            Assert.Equal("succeeded", Status((await WaitForRunsAsync(h.Client, id, runs => runs.Length == 1 && Finished(runs[0])))[0]));
+            if (e is SchedulerStarted)
+            {
+                Interlocked.Increment(ref Started);
+                var now = Interlocked.Increment(ref _now);
+                InterlockedMax(ref MostAtOnce, now);
+            }
+            else if (e is SchedulerCompleted or SchedulerFailed)
+            {
+                Interlocked.Decrement(ref _now);
+            }
+            return ValueTask.CompletedTask;
+        }
+
+        private static void InterlockedMax(ref int target, int value)
+        {
+            int seen;
+            while ((seen = Volatile.Read(ref target)) < value && Interlocked.CompareExchange(ref target, value, seen) != seen)
+            {
+            }
         }
     }
 }
