@@ -134,4 +134,31 @@ public sealed class SchedulerRunTests
         Assert.False(after.GetProperty("enabled").GetBoolean()); // a reminder runs once
         Assert.Equal(JsonValueKind.Null, after.GetProperty("nextRunAt").ValueKind);
     }
+
+    [Fact]
+    public async Task Deleting_a_task_cancels_its_running_turn_and_removes_its_runs()
+    {
+        await using var h = await AgentHarness.StartAsync();
+        h.Fake.Then(ctx => Task.Delay(Timeout.Infinite, ctx.RequestAborted));
+        var id = (await CreateAsync(h.Client, new { name = "Long", cron = "0 8 * * *", payload = new { prompt = "think" } })).GetProperty("id").GetString()!;
+        using (var started = await h.Client.PostAsync($"/api/scheduler/tasks/{id}/run", null))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
+        }
+        await WaitForRunsAsync(h.Client, id, _ => h.ChatRequests.Count == 1);
+
+        using (var deleted = await h.Client.DeleteAsync($"/api/scheduler/tasks/{id}"))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        }
+
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while ((await JsonAsync(await h.Client.GetAsync("/api/agents"))).GetProperty("total").GetInt32() > 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the agent run was not cancelled");
+            await Task.Delay(10);
+        }
+        using var runs = await h.Client.GetAsync($"/api/scheduler/tasks/{id}/runs");
+        Assert.Equal(HttpStatusCode.NotFound, runs.StatusCode);
+    }
 }
