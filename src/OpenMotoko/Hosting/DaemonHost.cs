@@ -14,7 +14,6 @@ using OpenMotoko.Health;
 using OpenMotoko.OpenAiCompat;
 using OpenMotoko.Providers;
 using OpenMotoko.Registry;
-using OpenMotoko.Scheduler;
 using OpenMotoko.Settings;
 using OpenMotoko.Skills;
 using OpenMotoko.Skills.Files;
@@ -98,7 +97,6 @@ internal static class DaemonHost
         services.AddProviders();
         services.AddConversations();
         services.AddAgent();
-        services.AddScheduler();
         // HttpClientFactory's per-request log scope and lines: we log outcomes ourselves, and a provider
         // call is on every message's path.
         services.ConfigureHttpClientDefaults(http => http.RemoveAllLoggers());
@@ -147,7 +145,6 @@ internal static class DaemonHost
         app.MapModels();
         app.MapConversations();
         app.MapAgents();
-        app.MapScheduler();
         app.MapOpenAiCompat();
 
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("OpenMotoko");
