@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace OpenMotoko.Hosting;
 
 /// <summary>
-/// Turns every failure into the DESIGN.md §3 envelope: exceptions (bad JSON, oversized bodies,
+/// Turns every failure into the error envelope of docs/api.md: exceptions (bad JSON, oversized bodies,
 /// bugs) and the bodiless 404/405/415 answers of routing.
 /// </summary>
 internal sealed class ErrorEnvelopeMiddleware(RequestDelegate next, ILogger<ErrorEnvelopeMiddleware> logger)

@@ -10,7 +10,7 @@ internal sealed record ModelChoice(ILlmProvider Provider, string Model)
 }
 
 /// <summary>
-/// Turns what a person wrote as a model (DESIGN.md §5) into a provider and model id: aliases
+/// Turns what a person wrote as a model (docs/api.md) into a provider and model id: aliases
 /// fast/balanced/smart from settings, "provider/model", a bare id routed by its prefix, else
 /// llm.defaultProvider. Settings are read on every call, so changes apply at once.
 /// Failures are <see cref="ApiException"/> 400 VALIDATION_ERROR with what to set.
