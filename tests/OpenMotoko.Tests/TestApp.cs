@@ -19,6 +19,7 @@ internal sealed class TestApp : IAsyncDisposable
     private readonly Dictionary<string, string> _environment;
     private WebApplication? _app;
     private Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? _configureServices;
+    private LogLevel _logLevel = LogLevel.Warning;
 
     private TestApp(string dataDir, Dictionary<string, string> environment, FakeTimeProvider time)
     {
@@ -39,12 +40,13 @@ internal sealed class TestApp : IAsyncDisposable
 
     /// <summary>Starts a daemon. <paramref name="environment"/> replaces the defaults (which set a password).</summary>
     public static async Task<TestApp> StartAsync(Dictionary<string, string>? environment = null, string? dataDir = null,
-        Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? configureServices = null)
+        Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? configureServices = null, LogLevel logLevel = LogLevel.Warning)
     {
         dataDir ??= Directory.CreateTempSubdirectory("openmotoko-test-").FullName;
         environment ??= new Dictionary<string, string> { ["OPENMOTOKO_PASSWORD"] = Password };
         var app = new TestApp(dataDir, environment, new FakeTimeProvider(DateTimeOffset.Parse("2026-11-28T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture)));
         app._configureServices = configureServices;
+        app._logLevel = logLevel;
         await app.StartHostAsync();
         return app;
     }
@@ -55,7 +57,7 @@ internal sealed class TestApp : IAsyncDisposable
         Host = host,
         Port = port,
         Environment = new EnvironmentSnapshot(_environment),
-        LogLevel = LogLevel.Warning,
+        LogLevel = _logLevel,
     };
 
     /// <summary>Stops the daemon and starts a new one on the same data dir, as a restart would.</summary>

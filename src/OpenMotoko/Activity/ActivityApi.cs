@@ -1,8 +1,9 @@
-using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Primitives;
 using OpenMotoko.Hosting;
 
 namespace OpenMotoko.Activity;
@@ -15,57 +16,48 @@ internal sealed record ActivityPage(IReadOnlyList<ActivityItem> Items, long Tota
 [JsonSerializable(typeof(JsonObject))]
 internal sealed partial class ActivityJsonContext : JsonSerializerContext;
 
+/// <summary>?limit, ?offset and the filters of GET /api/activity, bound with [AsParameters].</summary>
+internal sealed record ActivityListQuery(
+    [FromQuery(Name = "limit")] string[] Limit = null!,
+    [FromQuery(Name = "offset")] string[] Offset = null!,
+    [FromQuery(Name = "type")] string[] Type = null!,
+    [FromQuery(Name = "channel")] string[] Channel = null!,
+    [FromQuery(Name = "skillId")] string[] SkillId = null!,
+    [FromQuery(Name = "conversationId")] string[] ConversationId = null!) : IValidatable
+{
+    private const int MaxFilter = 200;
+
+    public void Validate(List<ErrorDetail> errors)
+    {
+        new PageQuery(Limit, Offset).Validate(errors);
+        QueryValues.Text(Type, "type", MaxFilter, errors);
+        QueryValues.Text(Channel, "channel", MaxFilter, errors);
+        QueryValues.Text(SkillId, "skillId", MaxFilter, errors);
+        QueryValues.Text(ConversationId, "conversationId", MaxFilter, errors);
+    }
+
+    public ActivityQuery ToQuery()
+    {
+        var page = new PageQuery(Limit, Offset);
+        List<ErrorDetail> ignored = [];
+        return new ActivityQuery(page.Take, page.Skip, QueryValues.Text(Type, "type", MaxFilter, ignored), QueryValues.Text(Channel, "channel", MaxFilter, ignored),
+            QueryValues.Text(SkillId, "skillId", MaxFilter, ignored), QueryValues.Text(ConversationId, "conversationId", MaxFilter, ignored));
+    }
+}
+
 /// <summary>The activity feed: newest first, filtered by type, channel, skill or conversation.</summary>
 internal static class ActivityApi
 {
     public static RouteGroupBuilder MapActivity(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/activity");
-        group.MapGet("/", ListActivity);
+        group.MapGet("/", ListActivity).Validated<ActivityListQuery>();
         return group;
     }
 
-    private static async Task<Results<Ok<ActivityPage>, JsonHttpResult<ApiError>>> ListActivity(
-        HttpRequest request, ActivityLog log, CancellationToken cancellationToken)
+    private static async Task<Ok<ActivityPage>> ListActivity([AsParameters] ActivityListQuery query, ActivityLog log, CancellationToken cancellationToken)
     {
-        var errors = new List<ErrorDetail>();
-        var limit = ReadInt(request, "limit", 20, 1, 100, errors);
-        var offset = ReadInt(request, "offset", 0, 0, 1_000_000_000, errors);
-        var query = new ActivityQuery(limit, offset, ReadText(request, "type", errors), ReadText(request, "channel", errors),
-            ReadText(request, "skillId", errors), ReadText(request, "conversationId", errors));
-        if (errors.Count > 0)
-        {
-            return ApiErrors.Validation(errors);
-        }
-        var (items, total) = await log.ListAsync(query, cancellationToken);
+        var (items, total) = await log.ListAsync(query.ToQuery(), cancellationToken);
         return TypedResults.Ok(new ActivityPage(items, total));
-    }
-
-    private static int ReadInt(HttpRequest request, string name, int fallback, int min, int max, List<ErrorDetail> errors)
-    {
-        if (!request.Query.TryGetValue(name, out var values))
-        {
-            return fallback;
-        }
-        if (values.Count == 1 && int.TryParse(values[0], NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max)
-        {
-            return value;
-        }
-        errors.Add(new ErrorDetail("query", name, $"{name} must be a whole number from {min} to {max}"));
-        return fallback;
-    }
-
-    private static string? ReadText(HttpRequest request, string name, List<ErrorDetail> errors)
-    {
-        if (!request.Query.TryGetValue(name, out var values))
-        {
-            return null;
-        }
-        if (values.Count == 1 && values[0] is { Length: >= 1 and <= 200 } text)
-        {
-            return text;
-        }
-        errors.Add(new ErrorDetail("query", name, $"{name} must be given once, 1 to 200 characters"));
-        return null;
     }
 }

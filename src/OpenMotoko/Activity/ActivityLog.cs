@@ -1,9 +1,9 @@
-using System.Collections.Immutable;
 using System.Globalization;
+using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Threading.Channels;
 using Dapper;
 using Microsoft.Data.Sqlite;
+using OpenMotoko.Events;
 using OpenMotoko.Storage;
 
 namespace OpenMotoko.Activity;
@@ -17,67 +17,59 @@ internal sealed record ActivityRow(long Id, string Type, string? ConversationId,
 internal sealed record ActivityQuery(int Limit, int Offset, string? Type, string? Channel, string? SkillId, string? ConversationId);
 
 /// <summary>
-/// The activity feed: stores every event (secrets redacted, size bounded) and hands it to live
-/// listeners (the /ws feed) through bounded channels that drop the oldest event for a slow reader.
-/// Rows are deferred: they commit with the next write transaction (a turn's message) or within
-/// <see cref="DeferredWrites.FlushDelay"/>, and listeners hear of an event once it is stored.
+/// The activity feed: a subscriber of the event bus that stores every recorded event (secrets
+/// redacted, size bounded). Rows are deferred: they commit with the next write transaction (a
+/// turn's message) or within <see cref="DeferredWrites.FlushDelay"/>; once committed, each is
+/// announced on the <see cref="LiveFeed"/> with its id.
 /// </summary>
-internal sealed class ActivityLog(Database database, SecretRedactor redactor, TimeProvider time, ILogger<ActivityLog> logger) : IActivitySink
+internal sealed class ActivityLog(Database database, SecretRedactor redactor, LiveFeed feed, TimeProvider time, ILogger<ActivityLog> logger)
+    : IEventSubscriber
 {
     private const int MaxFieldLength = 200;
 
-    private ImmutableArray<Channel<ActivityItem>> _listeners = [];
-
-    public ValueTask PublishAsync(ActivityEntry entry, CancellationToken cancellationToken)
+    public ValueTask OnEventAsync(AgentEvent e)
     {
-        var (data, json) = redactor.RedactOwned(entry.Data); // a sink owns its entry's data
-        var row = new ActivityRow(0, Bound(entry.Type) ?? "unknown", Bound(entry.ConversationId), Bound(entry.Channel), Bound(entry.SkillId),
+        if (!e.Recorded)
+        {
+            return ValueTask.CompletedTask;
+        }
+        var node = (JsonObject)JsonSerializer.SerializeToNode(e, EventsJsonContext.Default.AgentEvent)!;
+        node.Remove("type"); // the row has its own column for it
+        var (data, json) = redactor.RedactOwned(node);
+        var scope = e.Scope;
+        var row = new ActivityRow(0, e.Type, Bound(scope.ConversationId), Bound(scope.Channel), Bound(scope.SkillId),
             json, time.GetUtcNow().ToUnixTimeMilliseconds());
-        database.Defer(new PendingEvent(this, row, data, logger));
+        database.Defer(new PendingEvent(row, data, feed, logger));
         return ValueTask.CompletedTask;
     }
 
-    private static long Insert(SqliteConnection connection, ActivityRow row) =>
-        connection.QuerySingle<long>(
+    private static void Insert(SqliteConnection connection, ActivityRow row) =>
+        connection.Execute(
             """
             INSERT INTO activity (type, conversation_id, channel, skill_id, data, created_at)
-            VALUES ($Type, $ConversationId, $Channel, $SkillId, $Data, $CreatedAt) RETURNING id
+            VALUES ($Type, $ConversationId, $Channel, $SkillId, $Data, $CreatedAt)
             """, row);
 
-    private void Announce(ActivityItem item)
-    {
-        foreach (var listener in _listeners)
-        {
-            listener.Writer.TryWrite(item);
-        }
-    }
-
-    /// <summary>An event on its way to the table; listeners get it after the commit that stores it.</summary>
-    private sealed class PendingEvent(ActivityLog log, ActivityRow row, JsonObject data, ILogger logger) : IDeferredWrite
+    /// <summary>An event on its way to the table; live listeners hear of it once the commit that stores it is done.</summary>
+    private sealed class PendingEvent(ActivityRow row, JsonObject data, LiveFeed feed, ILogger logger) : IDeferredWrite
     {
         private long _id;
 
-        public void Write(SqliteConnection connection) => _id = Insert(connection, row);
+        public void Write(SqliteConnection connection)
+        {
+            Insert(connection, row);
+            _id = SQLitePCL.raw.sqlite3_last_insert_rowid(connection.Handle); // no RETURNING: cheaper, and the feed is usually empty
+        }
 
-        public void Committed() => log.Announce(ToItem(row with { Id = _id }, data));
+        public void Committed()
+        {
+            if (feed.HasListeners)
+            {
+                feed.Publish(ToItem(row with { Id = _id }, data));
+            }
+        }
 
         public void Failed(Exception exception) => StorageLog.DeferredDropped(logger, "activity " + row.Type, exception);
-    }
-
-    /// <summary>A live feed of events published from now on; dispose it to stop listening.</summary>
-    public ActivitySubscription Subscribe()
-    {
-        var channel = Channel.CreateBounded<ActivityItem>(new BoundedChannelOptions(256)
-        {
-            FullMode = BoundedChannelFullMode.DropOldest,
-            SingleReader = true,
-        });
-        ImmutableInterlocked.Update(ref _listeners, static (list, added) => list.Add(added), channel);
-        return new ActivitySubscription(channel.Reader, () =>
-        {
-            ImmutableInterlocked.Update(ref _listeners, static (list, removed) => list.Remove(removed), channel);
-            channel.Writer.TryComplete();
-        });
     }
 
     public async Task<(List<ActivityItem> Items, long Total)> ListAsync(ActivityQuery query, CancellationToken cancellationToken)
@@ -108,12 +100,4 @@ internal sealed class ActivityLog(Database database, SecretRedactor redactor, Ti
         new(row.Id.ToString(CultureInfo.InvariantCulture), row.Type, row.ConversationId, row.Channel, row.SkillId, data, row.CreatedAt);
 
     private static string? Bound(string? text) => text is { Length: > MaxFieldLength } ? text[..MaxFieldLength] : text;
-}
-
-/// <summary>A live listener's end of the activity feed.</summary>
-internal sealed class ActivitySubscription(ChannelReader<ActivityItem> reader, Action unsubscribe) : IDisposable
-{
-    public ChannelReader<ActivityItem> Reader { get; } = reader;
-
-    public void Dispose() => unsubscribe();
 }

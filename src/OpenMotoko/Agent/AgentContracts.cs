@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using OpenMotoko.Providers;
 
 namespace OpenMotoko.Agent;
@@ -35,21 +34,14 @@ internal sealed record ToolOutcome(string Output, bool IsError)
     public static ToolOutcome Error(string message) => new(message, true);
 }
 
-/// <summary>The events of one agent run, as the person who started it sees them (SSE, a chat channel).</summary>
-internal interface IAgentRunEvents
-{
-    /// <summary>Sends one event, e.g. <c>approval.required</c> {approvalId, tool, arguments}.</summary>
-    ValueTask EmitAsync(string type, JsonObject data, CancellationToken cancellationToken);
-}
-
 /// <summary>Decides which tools are offered and whether a call may run.</summary>
 internal interface IToolPolicy
 {
     /// <summary>False when the tool's skill is disabled or in <c>off</c> mode: the model is not offered it.</summary>
     bool IsOffered(IAgentTool tool);
 
-    /// <summary>Whether this call may run. May wait for the owner's approval, announced through <paramref name="events"/>.</summary>
-    ValueTask<ToolDecision> AuthorizeAsync(IAgentTool tool, ToolInvocation call, IAgentRunEvents events, CancellationToken cancellationToken);
+    /// <summary>Whether this call may run. May wait for the owner's approval (announced on the event bus).</summary>
+    ValueTask<ToolDecision> AuthorizeAsync(IAgentTool tool, ToolInvocation call, CancellationToken cancellationToken);
 }
 
 /// <summary>The policy's answer; <see cref="Reason"/> goes back to the model when refused.</summary>
@@ -65,24 +57,4 @@ internal interface ISystemPromptContributor
 {
     /// <summary>Text to append to the system prompt, or null. Must stay bounded in size.</summary>
     ValueTask<string?> ContributeAsync(string conversationId, string userMessage, CancellationToken cancellationToken);
-}
-
-/// <summary>One LLM call the agent loop is about to make or has made.</summary>
-internal sealed record LlmCall(string ConversationId, string Provider, string Model);
-
-/// <summary>Watches every LLM call: the budget guard refuses before, the usage recorder counts after.</summary>
-internal interface ILlmCallObserver
-{
-    /// <summary>Runs before the request is sent; throws <see cref="AgentStopException"/> to refuse the call.</summary>
-    ValueTask BeforeCallAsync(LlmCall call, CancellationToken cancellationToken);
-
-    /// <summary>Runs after the call finished (or failed after producing usage) with its tokens and priced cost.</summary>
-    ValueTask AfterCallAsync(LlmCall call, long inputTokens, long outputTokens, decimal cost, bool priceKnown, CancellationToken cancellationToken);
-}
-
-/// <summary>Stops a run with an API error (e.g. 429 BUDGET_EXCEEDED) that reaches the person as the envelope or an SSE error.</summary>
-internal sealed class AgentStopException(int statusCode, string code, string message) : Exception(message)
-{
-    public int StatusCode { get; } = statusCode;
-    public string Code { get; } = code;
 }

@@ -1,14 +1,15 @@
-using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using OpenMotoko.Conversations;
+using OpenMotoko.Events;
+using OpenMotoko.Providers;
 
 namespace OpenMotoko.Agent;
 
-/// <summary>What one run asks: a message for a conversation, with an optional model override.</summary>
-internal sealed record AgentRequest(Conversation Conversation, string Content, string? Model, string Channel);
-
-/// <summary>One event of a run as the person sees it (SSE event name and its data).</summary>
-internal sealed record RunEvent(string Type, JsonObject Data);
+/// <summary>
+/// What one run asks, checked and resolved once by the <see cref="TurnService"/>: the message for a
+/// conversation, the model it resolved to (<see cref="Choice"/>) and what the person wrote for it.
+/// </summary>
+internal sealed record AgentRequest(Conversation Conversation, string Content, ModelChoice Choice, string? RequestedModel, string Source);
 
 /// <summary>Tokens and cost of every LLM call of a run.</summary>
 internal sealed record RunUsage(long InputTokens, long OutputTokens, decimal Cost);
@@ -26,37 +27,40 @@ internal sealed record AgentRunInfo(string Id, string ConversationId, long Start
 internal sealed record AgentRunList(IReadOnlyList<AgentRunInfo> Items, int Total);
 
 /// <summary>
-/// One agent run, decoupled from the HTTP request that started it: its events queue up for
-/// whoever listens (an SSE response) and the run goes on when nobody does.
+/// One agent run, decoupled from whatever started it: the events of the run that its stream shows
+/// (<see cref="RunStreamFormat"/>) queue up for whoever listens (an SSE response) and the run goes
+/// on when nobody does.
 /// </summary>
-internal sealed class AgentRun : IAgentRunEvents, IDisposable
+internal sealed class AgentRun : IDisposable
 {
-    private readonly Channel<RunEvent> _events = Channel.CreateUnbounded<RunEvent>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<AgentEvent> _events = Channel.CreateUnbounded<AgentEvent>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _cancel = new();
     private volatile string _status = "running";
 
-    public AgentRun(string id, string conversationId, long startedAt)
+    public AgentRun(string id, string conversationId, string source, long startedAt)
     {
         Id = id;
         ConversationId = conversationId;
         StartedAt = startedAt;
+        Scope = new EventScope(id, conversationId, source);
     }
 
     public string Id { get; }
     public string ConversationId { get; }
     public long StartedAt { get; }
+
+    /// <summary>Where this run's events happen: its id, conversation and source.</summary>
+    public EventScope Scope { get; }
+
     public string Status { get => _status; set => _status = value; }
     public CancellationToken Token => _cancel.Token;
-    public ChannelReader<RunEvent> Events => _events.Reader;
+    public ChannelReader<AgentEvent> Events => _events.Reader;
     public Task<RunOutcome> Completion { get; set; } = Task.FromResult(new RunOutcome(null, new RunUsage(0, 0, 0m), null));
 
     public AgentRunInfo Info => new(Id, ConversationId, StartedAt, Status);
 
-    public ValueTask EmitAsync(string type, JsonObject data, CancellationToken cancellationToken)
-    {
-        _events.Writer.TryWrite(new RunEvent(type, data));
-        return ValueTask.CompletedTask;
-    }
+    /// <summary>Queues one of the run's own events for its stream.</summary>
+    public void Enqueue(AgentEvent e) => _events.Writer.TryWrite(e);
 
     public void Cancel()
     {

@@ -1,13 +1,16 @@
 using System.Collections.Concurrent;
 using OpenMotoko.Conversations;
+using OpenMotoko.Events;
 
 namespace OpenMotoko.Agent;
 
 /// <summary>
 /// Starts agent runs in the background and keeps the running ones: one at a time per conversation,
 /// cancellable by id, and cancelled on shutdown (each stores what it has before the host stops).
+/// As a subscriber of the bus it hands each run the events its own stream shows. Only the
+/// <see cref="TurnService"/> starts runs.
 /// </summary>
-internal sealed class AgentRuns : IHostedService
+internal sealed class AgentRuns : IHostedService, IEventSubscriber
 {
     private readonly ConcurrentDictionary<string, AgentRun> _byId = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, AgentRun> _byConversation = new(StringComparer.Ordinal);
@@ -31,7 +34,7 @@ internal sealed class AgentRuns : IHostedService
     /// <summary>Starts a run, or returns null when the conversation already has one.</summary>
     public AgentRun? TryStart(AgentRequest request)
     {
-        var run = new AgentRun(ConversationStore.NewId(), request.Conversation.Id, _time.GetUtcNow().ToUnixTimeMilliseconds());
+        var run = new AgentRun(ConversationStore.NewId(), request.Conversation.Id, request.Source, _time.GetUtcNow().ToUnixTimeMilliseconds());
         if (!_byConversation.TryAdd(request.Conversation.Id, run))
         {
             run.Dispose();
@@ -49,6 +52,15 @@ internal sealed class AgentRuns : IHostedService
             Cancel(run); // started while the daemon shuts down: store the message, answer nothing
         }
         return run;
+    }
+
+    public ValueTask OnEventAsync(AgentEvent e)
+    {
+        if (e.Scope.RunId is { } id && RunStreamFormat.NameOf(e) is not null && _byId.TryGetValue(id, out var run))
+        {
+            run.Enqueue(e);
+        }
+        return ValueTask.CompletedTask;
     }
 
     private async Task<RunOutcome> RunAsync(AgentRun run, AgentRequest request)

@@ -1,11 +1,10 @@
 using System.Text;
 using OpenMotoko.Conversations;
-using OpenMotoko.Providers;
 
 namespace OpenMotoko.Agent;
 
 /// <summary>One model call's answer: its text, the tools it asked for, who answered and what it cost.</summary>
-internal sealed record ModelTurn(string Text, IReadOnlyList<ToolCall> Calls, string Provider, string Model, long InputTokens, long OutputTokens, decimal Cost);
+internal sealed record ModelTurn(string Text, IReadOnlyList<Providers.ToolCall> Calls, string Provider, string Model, long InputTokens, long OutputTokens, decimal Cost);
 
 /// <summary>What a run has gathered so far: usage totals, the answer streaming now, who answered last.</summary>
 internal sealed class RunState(AgentRun run, AgentRequest request, Func<long> now)
@@ -23,6 +22,7 @@ internal sealed class RunState(AgentRun run, AgentRequest request, Func<long> no
     public string? Provider { get; set; }
     public string? Model { get; set; }
 
+    /// <summary>The run's total usage: the sum of every priced call (fallback attempts included).</summary>
     public RunUsage Usage => new(_inputTokens, _outputTokens, _cost);
 
     public void Add(long inputTokens, long outputTokens, decimal cost)

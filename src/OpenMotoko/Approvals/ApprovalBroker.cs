@@ -2,19 +2,18 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using OpenMotoko.Activity;
-using OpenMotoko.Agent;
+using OpenMotoko.Events;
 using OpenMotoko.Settings;
 
 namespace OpenMotoko.Approvals;
 
 /// <summary>
-/// The one place a run waits for the owner's yes or no. The run's own event stream announces the
-/// approval; <see cref="Requested"/> lets any other surface (a chat channel) ask too, and whichever
+/// The one place a run waits for the owner's yes or no. The bus announces the approval (the run's
+/// own stream shows it as approval.required); <see cref="Requested"/> lets any other surface (a chat channel) ask too, and whichever
 /// answers first through <see cref="DecideAsync"/> wins. Unanswered approvals expire as refused.
 /// </summary>
 internal sealed class ApprovalBroker(
-    TimeProvider time, SettingsStore settings, IEnumerable<IActivitySink> activity, ILogger<ApprovalBroker> logger)
+    TimeProvider time, SettingsStore settings, EventBus bus, ILogger<ApprovalBroker> logger)
 {
     private static readonly TimeSpan KeepDecided = TimeSpan.FromMinutes(10); // so a second answer gets 409, not 404
     private readonly ConcurrentDictionary<string, Approval> _approvals = new(StringComparer.Ordinal);
@@ -35,7 +34,7 @@ internal sealed class ApprovalBroker(
     }
 
     /// <summary>Waits for the owner's decision. Throws <see cref="OperationCanceledException"/> when the run is cancelled.</summary>
-    public async Task<ApprovalOutcome> RequestAsync(ApprovalRequest request, IAgentRunEvents events, CancellationToken cancellationToken)
+    public async Task<ApprovalOutcome> RequestAsync(ApprovalRequest request, CancellationToken cancellationToken)
     {
         Prune();
         if (CannotShow(request.Arguments) is { } unshowable)
@@ -45,7 +44,7 @@ internal sealed class ApprovalBroker(
         }
         var timeout = TimeSpan.FromSeconds(settings.GetInt32(SettingsCatalog.ApprovalTimeoutSeconds));
         var now = time.GetUtcNow();
-        // In full and unredacted: only the owner sees it (the activity log, which is stored, keeps redacting).
+        // In full and unredacted: only the owner sees it (the stored activity log does not keep the arguments).
         var arguments = request.Arguments.ValueKind == JsonValueKind.Undefined ? new JsonObject() : JsonNode.Parse(request.Arguments.GetRawText());
         var approval = new Approval(NewId(), request, arguments, ApprovalDisplay.Render(request.Arguments),
             now.ToUnixTimeMilliseconds(), (now + timeout).ToUnixTimeMilliseconds());
@@ -56,15 +55,7 @@ internal sealed class ApprovalBroker(
             await using var timer = time.CreateTimer(_ => Settle(approval, ApprovalStatus.Expired), null, timeout, Timeout.InfiniteTimeSpan);
             await using var registration = cancellationToken.Register(() => Settle(approval, ApprovalStatus.Cancelled));
             ApprovalsLog.Requested(logger, approval.Id, request.Tool, request.SkillId, request.ConversationId);
-            await PublishAsync("approval:requested", approval, new JsonObject { ["expiresAt"] = approval.ExpiresAt }, cancellationToken);
-            await events.EmitAsync("approval.required", new JsonObject
-            {
-                ["approvalId"] = approval.Id,
-                ["tool"] = request.Tool,
-                ["arguments"] = approval.Arguments?.DeepClone(),
-                ["display"] = approval.Display,
-                ["expiresAt"] = approval.ExpiresAt,
-            }, cancellationToken);
+            await bus.PublishAsync(new ApprovalRequested(Scope(approval), approval.Id, request.Tool, approval.Arguments, approval.Display, approval.ExpiresAt));
             Raise(Requested, approval);
             status = await approval.Completion.WaitAsync(cancellationToken);
         }
@@ -77,11 +68,8 @@ internal sealed class ApprovalBroker(
                 _approvals.TryRemove(approval.Id, out _);
             }
             ApprovalsLog.Settled(logger, approval.Id, status.ToString());
-            await PublishAsync("approval:decided", approval, new JsonObject
-            {
-                ["approved"] = status == ApprovalStatus.Approved,
-                ["outcome"] = status.ToString().ToLowerInvariant(),
-            }, CancellationToken.None);
+            await bus.PublishAsync(new ApprovalDecided(Scope(approval), approval.Id, request.Tool, status == ApprovalStatus.Approved,
+                status.ToString().ToLowerInvariant()));
         }
         return status switch
         {
@@ -139,18 +127,8 @@ internal sealed class ApprovalBroker(
         }
     }
 
-    private async Task PublishAsync(string type, Approval approval, JsonObject extra, CancellationToken cancellationToken)
-    {
-        foreach (var sink in activity)
-        {
-            var data = new JsonObject { ["approvalId"] = approval.Id, ["tool"] = approval.Request.Tool, ["runId"] = approval.Request.RunId };
-            foreach (var (key, value) in extra)
-            {
-                data[key] = value?.DeepClone();
-            }
-            await sink.PublishAsync(new ActivityEntry(type, approval.Request.ConversationId, null, approval.Request.SkillId, data), cancellationToken);
-        }
-    }
+    private static EventScope Scope(Approval approval) =>
+        new(approval.Request.RunId, approval.Request.ConversationId, null, approval.Request.SkillId);
 
     private void Prune()
     {

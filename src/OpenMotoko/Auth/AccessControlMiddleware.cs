@@ -22,7 +22,7 @@ internal sealed class AccessControlMiddleware(
         var endpoint = context.GetEndpoint();
         // Routing's own 405/415 answers are endpoints without a route: they reveal nothing, so the caller sees why.
         var access = endpoint is null or RouteEndpoint ? endpoint?.Metadata.GetMetadata<PublicEndpoint>() : RejectionEndpoint;
-        var (token, fromCookie) = ReadToken(context.Request);
+        var (token, fromCookie) = ReadToken(context.Request, endpoint);
         var session = token is null ? null : await sessions.FindAsync(token, context.RequestAborted);
         // From anywhere else the cookie is no credential for a change: the request counts as anonymous.
         var crossSiteCookie = session is not null && fromCookie && !IsSafe(context.Request.Method) &&
@@ -76,14 +76,19 @@ internal sealed class AccessControlMiddleware(
 
     private static bool IsSafe(string method) => HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsOptions(method);
 
-    /// <summary>The bearer token, else the session cookie; and whether it came from the cookie.</summary>
-    private static (string? Token, bool FromCookie) ReadToken(HttpRequest request)
+    /// <summary>The bearer token, else the query token where an endpoint takes one, else the session cookie; and whether it came from the cookie.</summary>
+    private static (string? Token, bool FromCookie) ReadToken(HttpRequest request, Endpoint? endpoint)
     {
         var authorization = request.Headers.Authorization.ToString();
         if (authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
         {
             var token = authorization[7..].Trim();
             return (token.Length > 0 ? token : null, false);
+        }
+        // Before the cookie: a request that names a token is judged by it alone (a repeated or empty one matches no session).
+        if (endpoint?.Metadata.GetMetadata<QueryTokenEndpoint>() is not null && request.Query.TryGetValue("token", out var query))
+        {
+            return (query is [{ } single] ? single : "", false);
         }
         return request.Cookies.TryGetValue(CookieName, out var cookie) && !string.IsNullOrEmpty(cookie) ? (cookie, true) : (null, false);
     }

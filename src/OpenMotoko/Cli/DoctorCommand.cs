@@ -4,6 +4,8 @@ using System.Net.Sockets;
 using Microsoft.Data.Sqlite;
 using OpenMotoko.Auth;
 using OpenMotoko.Hosting;
+using OpenMotoko.Providers;
+using OpenMotoko.Providers.Ollama;
 using OpenMotoko.Settings;
 using OpenMotoko.Storage;
 
@@ -62,9 +64,9 @@ internal sealed class DoctorCommand : Command
                 Action<string> line = ignored.StartsWith("OPENMOTOKO_", StringComparison.Ordinal) ? report.Fail : report.Warn;
                 line(ignored);
             }
-            CheckBind(report, host, password.IsConfigured);
-            CheckProviders(report, settings, context.Environment);
-            CheckSandbox(report);
+            CheckBind(report, host, port, password.IsConfigured);
+            CheckProviders(report, settings);
+            CheckSandbox(report, settings);
             await CheckPortAsync(report, host, port, cancellationToken);
             return report.ExitCode;
         });
@@ -113,34 +115,35 @@ internal sealed class DoctorCommand : Command
         }
     }
 
-    private static void CheckBind(Report report, string host, bool hasPassword)
+    private static void CheckBind(Report report, string host, int port, bool hasPassword)
     {
-        if (!SettingsCatalog.IsValidHost(host))
+        if (BindRule.Refusal(host, port, hasPassword) is { } refusal)
         {
-            report.Fail($"bind address '{host}' is not an IP address or localhost");
+            report.Fail($"bind {host}:{port}: {refusal}");
         }
         else if (SettingsCatalog.IsLoopback(host))
         {
             report.Ok($"bind {host} is loopback: only this machine can connect");
         }
-        else if (hasPassword)
+        else
         {
             report.Warn($"bind {host} is reachable from the network: put HTTPS in front (a reverse proxy or Tailscale) so the password and tokens are not sent in clear");
         }
-        else
-        {
-            report.Fail($"bind {host} is reachable from the network but no password is set: the daemon will refuse to start");
-        }
     }
 
-    private static void CheckProviders(Report report, SettingsStore settings, EnvironmentSnapshot environment)
+    /// <summary>Asks the providers themselves, built as `serve` builds them, which of them are configured.</summary>
+    private static void CheckProviders(Report report, SettingsStore settings)
     {
-        var configured = new List<string>();
-        if (settings.GetString(SettingsCatalog.AnthropicApiKey) is not null) configured.Add("anthropic");
-        if (settings.GetString(SettingsCatalog.OpenAiApiKey) is not null) configured.Add("openai");
-        if (settings.GetString(SettingsCatalog.GoogleAiApiKey) is not null) configured.Add("google");
-        if (environment.Get("GENERIC_LLM_BASE_URL") is not null) configured.Add("generic");
-        if (environment.Get("OLLAMA_HOST") is not null || settings.SourceOf(SettingsCatalog.OllamaHost) != SettingSource.Default) configured.Add("ollama");
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(settings);
+        services.AddProviders();
+        using var provider = services.BuildServiceProvider();
+        // Ollama counts as configured at its default address; it is listed only when the owner chose one.
+        var ollamaByDefault = settings.SourceOf(SettingsCatalog.OllamaHost) == SettingSource.Default;
+        var configured = provider.GetServices<ILlmProvider>()
+            .Where(p => p.IsConfigured && !(p.Id == OllamaProvider.ProviderId && ollamaByDefault)).Select(p => p.Id).ToList();
         if (configured.Count > 0)
         {
             report.Ok($"providers configured: {string.Join(", ", configured)}");
@@ -151,16 +154,15 @@ internal sealed class DoctorCommand : Command
         }
     }
 
-    private static void CheckSandbox(Report report)
+    private static void CheckSandbox(Report report, SettingsStore settings)
     {
-        var sandbox = Skills.Shell.ShellSandbox.Detect();
-        if (sandbox.IsActive)
+        foreach (var (ok, text) in Skills.Shell.ShellSkill.Diagnose(settings))
         {
-            report.Ok($"shell sandbox {sandbox.Status}");
+            (ok ? (Action<string>)report.Ok : report.Warn)(text);
         }
-        else
+        if (Posix.IsRoot)
         {
-            report.Warn($"shell sandbox {sandbox.Status}; commands run unconfined in the workspace (install bubblewrap: apt-get install bubblewrap)");
+            report.Warn(ProcessHardening.RootWarning);
         }
     }
 

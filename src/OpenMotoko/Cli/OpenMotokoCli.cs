@@ -3,8 +3,11 @@ using OpenMotoko.Hosting;
 
 namespace OpenMotoko.Cli;
 
-/// <summary>What a command may read besides its arguments; tests pass their own.</summary>
-internal sealed record CliContext(EnvironmentSnapshot Environment, TextReader Input, bool InputIsRedirected);
+/// <summary>
+/// What a command may read besides its arguments; tests pass their own. <paramref name="OwnsProcess"/>:
+/// the command line is the whole process (not a test host), so `serve` may harden it.
+/// </summary>
+internal sealed record CliContext(EnvironmentSnapshot Environment, TextReader Input, bool InputIsRedirected, bool OwnsProcess = false);
 
 /// <summary>Exit codes of every command.</summary>
 internal static class ExitCodes

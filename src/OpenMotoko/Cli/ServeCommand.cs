@@ -26,6 +26,14 @@ internal sealed class ServeCommand : Command
         SetAction(async (parseResult, cancellationToken) =>
         {
             var error = parseResult.InvocationConfiguration.Error;
+            if (context.OwnsProcess)
+            {
+                ProcessHardening.Apply(context.Environment); // before anything starts a thread or a child that could inherit a secret
+            }
+            if (Posix.IsRoot)
+            {
+                error.WriteLine($"openmotoko: warning: {ProcessHardening.RootWarning}");
+            }
             var dataDir = DataDirectory.Resolve(parseResult.GetValue(DataDirOption), context.Environment);
             var databasePath = new DaemonOptions { DataDir = dataDir, Environment = context.Environment }.DatabasePath;
             try

@@ -23,7 +23,7 @@ internal sealed class ServiceCommand : Command
 
     private static readonly Option<string?> RunAsOption = new("--run-as")
     {
-        Description = "systemd, system-wide only: the user the daemon runs as (default: root).",
+        Description = "systemd, system-wide only: the user the daemon runs as (default: openmotoko, created if missing; 'root' keeps root).",
         Recursive = true,
     };
 
@@ -86,8 +86,16 @@ internal sealed class ServiceCommand : Command
             return ExitCodes.Usage;
         }
         var commands = file.Platform == ServicePlatform.Systemd
-            ? new[] { Systemctl(file, "daemon-reload"), Systemctl(file, "enable", "--now", ServiceFile.UnitName) }
-            : new[] { new[] { "launchctl", "bootstrap", LaunchdDomain(file), file.Path } };
+            ? new List<string[]> { Systemctl(file, "daemon-reload"), Systemctl(file, "enable", "--now", ServiceFile.UnitName) }
+            : [["launchctl", "bootstrap", LaunchdDomain(file), file.Path]];
+        if (RunAs(parseResult, file) is { } user)
+        {
+            commands.InsertRange(0, ServiceUser.Commands(user, DataDir(context, parseResult, file.SystemWide)));
+            if (ServiceUser.BinaryNote(user, executable) is { } note)
+            {
+                error.WriteLine($"openmotoko: {note}");
+            }
+        }
         if (parseResult.GetValue(DryRunOption))
         {
             output.WriteLine($"Would write {file.Path}:");
@@ -171,8 +179,12 @@ internal sealed class ServiceCommand : Command
         var systemWide = parseResult.GetValue(SystemOption) || (!parseResult.GetValue(UserOption) && Posix.IsRoot);
         var home = context.Environment.Get("HOME") ?? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
         return ServiceFile.Render(platform, systemWide, executable, DataDir(context, parseResult, systemWide), home,
-            systemWide ? parseResult.GetValue(RunAsOption) : null);
+            systemWide && platform == ServicePlatform.Systemd ? ServiceUser.Resolve(parseResult.GetValue(RunAsOption)) : null);
     }
+
+    /// <summary>The dedicated user a system-wide systemd service runs as; null for root and for the other kinds of service.</summary>
+    private static string? RunAs(ParseResult parseResult, ServiceFile file) =>
+        file.Platform == ServicePlatform.Systemd && file.SystemWide ? ServiceUser.Resolve(parseResult.GetValue(RunAsOption)) : null;
 
     /// <summary>The running executable, unless it is a host (dotnet, testhost) that would not run `serve`.</summary>
     private static string? ThisBinary() =>

@@ -25,7 +25,8 @@ internal sealed record ServiceFile(ServicePlatform Platform, bool SystemWide, st
             .Replace("{{execStart}}", $"{Quote(executable)} serve --data-dir {Quote(dataDir)}", StringComparison.Ordinal)
             .Replace("{{dataDirEnv}}", Quote($"OPENMOTOKO_DATA_DIR={dataDir}"), StringComparison.Ordinal)
             .Replace("{{envFile}}", Escape(System.IO.Path.Combine(dataDir, "openmotoko.env")), StringComparison.Ordinal)
-            .Replace("{{runAs}}", runAs is null ? "" : $"User={runAs}\nGroup={runAs}\n", StringComparison.Ordinal)
+            // No Group=: the user's own primary group (nobody's is nogroup on Debian, not nobody).
+            .Replace("{{runAs}}", runAs is null ? "" : $"User={runAs}\n", StringComparison.Ordinal)
             .Replace("{{protectHome}}", underHome ? "read-only" : "true", StringComparison.Ordinal)
             .Replace("{{readWritePaths}}", Quote(dataDir), StringComparison.Ordinal)
             .Replace("{{wantedBy}}", systemWide ? "multi-user.target" : "default.target", StringComparison.Ordinal);

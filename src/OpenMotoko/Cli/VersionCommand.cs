@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
-using OpenMotoko.Health;
+using OpenMotoko.Hosting;
 
 namespace OpenMotoko.Cli;
 

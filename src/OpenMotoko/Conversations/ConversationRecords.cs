@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 
 namespace OpenMotoko.Conversations;
 
-/// <summary>A conversation as the API shows it (DESIGN.md §5).</summary>
+/// <summary>A conversation as the API shows it (docs/api.md).</summary>
 internal sealed record Conversation(string Id, string? Title, string? Model, string? SystemPrompt, string? ChannelId, long CreatedAt, long UpdatedAt);
 
 /// <summary>A conversation with its messages, oldest first.</summary>

@@ -52,6 +52,33 @@ internal sealed class ConversationStore(Database database, TimeProvider time)
         return conversation;
     }
 
+    /// <summary>The conversation of a chat (<paramref name="channel"/>, <paramref name="chatId"/>), created on first contact.</summary>
+    public async Task<Conversation> ForChatAsync(string channel, string chatId, CancellationToken cancellationToken)
+    {
+        var key = new { channel, chatId };
+        await using (var connection = await database.OpenAsync(cancellationToken))
+        {
+            if (await connection.QueryFirstOrDefaultAsync<Conversation>(
+                    $"SELECT {ConversationColumns} FROM conversations WHERE channel_id = $channel AND channel_chat_id = $chatId", key) is { } found)
+            {
+                return found;
+            }
+        }
+        var now = Now();
+        using var write = await database.BeginWriteAsync(cancellationToken);
+        // Two first messages of one chat may race here: the unique index keeps one, and both use it.
+        write.Connection.Execute(
+            """
+            INSERT INTO conversations (id, title, model, system_prompt, channel_id, channel_chat_id, created_at, updated_at)
+            VALUES ($id, NULL, NULL, NULL, $channel, $chatId, $now, $now)
+            ON CONFLICT DO NOTHING
+            """, new { id = NewId(), channel, chatId, now });
+        var conversation = write.Connection.QuerySingle<Conversation>(
+            $"SELECT {ConversationColumns} FROM conversations WHERE channel_id = $channel AND channel_chat_id = $chatId", key);
+        write.Commit();
+        return conversation;
+    }
+
     /// <summary>Writes the new title, system prompt and model (all three, as the caller merged them).</summary>
     public async Task<Conversation?> UpdateAsync(Conversation updated, CancellationToken cancellationToken)
     {

@@ -1,47 +1,36 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using OpenMotoko.Agent;
 using OpenMotoko.Hosting;
-using OpenMotoko.Providers;
 
 namespace OpenMotoko.Conversations;
 
 internal static class ConversationsApi
 {
+    /// <summary>Conversations: their store, JSON contract and routes (messages included).</summary>
+    public static IServiceCollection AddConversations(this IServiceCollection services)
+    {
+        services.AddSingleton<ConversationStore>();
+        services.AddJsonContext(ConversationsJsonContext.Default);
+        return services;
+    }
+
     public static RouteGroupBuilder MapConversations(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/conversations");
-        group.MapGet("/", List);
-        group.MapPost("/", Create);
+        group.MapGet("/", List).Validated<PageQuery>();
+        group.MapPost("/", Create).Validated<ConversationRequest>();
         group.MapGet("/{id}", Get);
-        group.MapPatch("/{id}", Patch);
+        group.MapPatch("/{id}", Patch).Validated<ConversationRequest>();
         group.MapDelete("/{id}", Delete);
-        group.MapPost("/{id}/messages", MessagesApi.Post);
+        group.MapPost("/{id}/messages", MessagesApi.Post).Validated<MessageRequest>();
         return group;
     }
 
-    private static async Task<Results<Ok<ConversationPage>, JsonHttpResult<ApiError>>> List(
-        HttpContext context, ConversationStore store, CancellationToken cancellationToken)
-    {
-        var errors = new List<ErrorDetail>();
-        var limit = ReadQueryInt(context, "limit", 20, 1, 100, errors);
-        var offset = ReadQueryInt(context, "offset", 0, 0, int.MaxValue, errors);
-        if (errors.Count > 0)
-        {
-            return ApiErrors.Validation(errors);
-        }
-        return TypedResults.Ok(await store.ListAsync(limit, offset, cancellationToken));
-    }
+    private static async Task<Ok<ConversationPage>> List([AsParameters] PageQuery page, ConversationStore store, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await store.ListAsync(page.Take, page.Skip, cancellationToken));
 
-    private static async Task<Results<Created<Conversation>, JsonHttpResult<ApiError>>> Create(
-        HttpContext context, ConversationStore store, ModelSelector selector, CancellationToken cancellationToken)
+    private static async Task<Created<Conversation>> Create(ConversationRequest input, ConversationStore store, CancellationToken cancellationToken)
     {
-        var errors = new List<ErrorDetail>();
-        var body = await ReadOptionalBodyAsync(context, errors, cancellationToken);
-        if (errors.Count > 0 || ConversationInput.Parse(body, selector, errors) is not { } input)
-        {
-            return ApiErrors.Validation(errors);
-        }
         var conversation = await store.CreateAsync(Blank(input.Title.Value), Blank(input.SystemPrompt.Value), Blank(input.Model.Value), null, cancellationToken);
         return TypedResults.Created($"/api/conversations/{conversation.Id}", conversation);
     }
@@ -57,13 +46,8 @@ internal static class ConversationsApi
     }
 
     private static async Task<Results<Ok<Conversation>, JsonHttpResult<ApiError>>> Patch(
-        string id, JsonElement body, ConversationStore store, ModelSelector selector, CancellationToken cancellationToken)
+        string id, ConversationRequest input, ConversationStore store, CancellationToken cancellationToken)
     {
-        var errors = new List<ErrorDetail>();
-        if (ConversationInput.Parse(body, selector, errors) is not { } input)
-        {
-            return ApiErrors.Validation(errors);
-        }
         if (await store.GetAsync(id, cancellationToken) is not { } current)
         {
             return NotFound(id);
@@ -87,44 +71,4 @@ internal static class ConversationsApi
     public static JsonHttpResult<ApiError> NotFound(string id) => ApiErrors.NotFound($"No conversation with id '{id}'.");
 
     private static string? Blank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text;
-
-    /// <summary>POST may come without a body (all fields optional); a body that is there must be JSON.</summary>
-    private static async Task<JsonElement> ReadOptionalBodyAsync(HttpContext context, List<ErrorDetail> errors, CancellationToken cancellationToken)
-    {
-        var request = context.Request;
-        if (request.ContentLength == 0 || (request.ContentLength is null && request.Headers.TransferEncoding.Count == 0))
-        {
-            return default;
-        }
-        if (!request.HasJsonContentType())
-        {
-            errors.Add(new ErrorDetail("body", "$", "Send the body as JSON with 'Content-Type: application/json'."));
-            return default;
-        }
-        try
-        {
-            return await request.ReadFromJsonAsync(HostingJsonContext.Default.JsonElement, cancellationToken);
-        }
-        catch (JsonException ex)
-        {
-            errors.Add(new ErrorDetail("body", ex.Path ?? "$", "The request body is not valid JSON."));
-            return default;
-        }
-    }
-
-    private static int ReadQueryInt(HttpContext context, string name, int fallback, int min, int max, List<ErrorDetail> errors)
-    {
-        var raw = context.Request.Query[name].ToString();
-        if (raw.Length == 0)
-        {
-            return fallback;
-        }
-        if (int.TryParse(raw, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value) &&
-            value >= min && value <= max)
-        {
-            return value;
-        }
-        errors.Add(new ErrorDetail("query", name, max == int.MaxValue ? $"{name} must be an integer ≥ {min}" : $"{name} must be an integer from {min} to {max}"));
-        return fallback;
-    }
 }

@@ -1,57 +1,29 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using OpenMotoko.Agent;
 using OpenMotoko.Hosting;
-using OpenMotoko.Providers;
 
 namespace OpenMotoko.Conversations;
 
-/// <summary>The answer to POST /api/conversations/:id/messages without SSE (DESIGN.md §5).</summary>
+/// <summary>The answer to POST /api/conversations/:id/messages without SSE.</summary>
 internal sealed record AssistantReply(string Id, string ConversationId, string Role, string Content, string? Model, string? Provider, RunUsage Usage);
 
-/// <summary>POST /api/conversations/:id/messages: starts a run and answers with its reply as JSON or as an SSE stream.</summary>
+/// <summary>POST /api/conversations/:id/messages: the HTTP source of turns; answers with the run's reply as JSON or as an SSE stream.</summary>
 internal static class MessagesApi
 {
-    public const int MaxContent = 100_000;
     public const string RunIdHeader = "X-Run-Id";
 
     public static async Task<Results<Ok<AssistantReply>, JsonHttpResult<ApiError>, RunEventStream>> Post(
-        string id, JsonElement body, HttpContext context, ConversationStore store, AgentRuns runs, ModelSelector selector)
+        string id, MessageRequest request, HttpContext context, TurnService turns)
     {
         var cancellationToken = context.RequestAborted;
-        var errors = new List<ErrorDetail>();
-        if (body.ValueKind != JsonValueKind.Object)
-        {
-            return ApiErrors.Validation("$", "must be a JSON object {content, model?}");
-        }
-        var content = ConversationInput.ReadString(body, "content", MaxContent, errors, minLength: 1);
-        if (!content.Present || content.Value is null)
-        {
-            errors.Add(new ErrorDetail("body", "content", "content is required: the message text (1 to 100000 characters)"));
-        }
-        var model = ConversationInput.ReadString(body, "model", ConversationInput.MaxModel, errors);
-        if (errors.Count > 0)
-        {
-            return ApiErrors.Validation(errors);
-        }
-        if (await store.GetAsync(id, cancellationToken) is not { } conversation)
-        {
-            return ConversationsApi.NotFound(id);
-        }
+        AgentRun run;
         try
         {
-            // Refused before anything is stored: an unknown or unconfigured model is the caller's to fix.
-            selector.Resolve(string.IsNullOrWhiteSpace(model.Value) ? conversation.Model : model.Value);
+            run = await turns.StartAsync(new InboundMessage(TurnSources.Api, request.Content, id, Model: request.Model), cancellationToken);
         }
-        catch (AgentStopException ex)
+        catch (ApiException ex)
         {
-            return ApiErrors.Of(ex.StatusCode, ex.Code, ex.Message, ex.Code == ErrorCodes.Validation ? [new ErrorDetail("body", "model", ex.Message)] : null);
-        }
-
-        if (runs.TryStart(new AgentRequest(conversation, content.Value!, model.Value, "api")) is not { } run)
-        {
-            return ApiErrors.Of(StatusCodes.Status409Conflict, ErrorCodes.Conflict,
-                "This conversation is still answering the previous message. Wait for it, or cancel it with DELETE /api/agents/:id.");
+            return ApiErrors.Of(ex.StatusCode, ex.Code, ex.Message, ex.Details);
         }
         // The run's id, so the client can cancel it with DELETE /api/agents/:id without listing runs.
         context.Response.Headers[RunIdHeader] = run.Id;
@@ -73,8 +45,9 @@ internal static class MessagesApi
 }
 
 /// <summary>
-/// Writes a run's events as SSE, each flushed as it comes. When the client goes away the stream
-/// ends but the run does not: it finishes and stores its answer.
+/// Writes a run's events as SSE (<see cref="RunStreamFormat"/>), each flushed as it comes; the final
+/// one once the run has stored its outcome. When the client goes away the stream ends but the run
+/// does not: it finishes and stores its answer.
 /// </summary>
 internal sealed class RunEventStream(AgentRun run) : IResult
 {
@@ -90,9 +63,13 @@ internal sealed class RunEventStream(AgentRun run) : IResult
         try
         {
             await response.Body.FlushAsync(cancellationToken);
-            await foreach (var item in run.Events.ReadAllAsync(cancellationToken))
+            await foreach (var e in run.Events.ReadAllAsync(cancellationToken))
             {
-                await response.WriteAsync($"event: {item.Type}\ndata: {item.Data.ToJsonString()}\n\n", cancellationToken);
+                if (RunStreamFormat.IsFinal(e))
+                {
+                    await run.Completion.WaitAsync(cancellationToken);
+                }
+                await response.WriteAsync($"event: {RunStreamFormat.NameOf(e)}\ndata: {RunStreamFormat.DataOf(e)}\n\n", cancellationToken);
                 await response.Body.FlushAsync(cancellationToken);
             }
         }

@@ -1,45 +1,82 @@
 using System.Collections.Immutable;
 using System.Globalization;
-using System.Text.Json.Nodes;
-using OpenMotoko.Agent;
+using OpenMotoko.Events;
 using OpenMotoko.Hosting;
+using OpenMotoko.Providers;
 using OpenMotoko.Settings;
 
 namespace OpenMotoko.Costs;
 
 /// <summary>
-/// Watches every LLM call: refuses one when today's or this month's spend has reached its limit, and
-/// records each finished call's usage, then reports cost:updated and (once per threshold and period)
-/// budget:alert. Spend is cached in memory and reloaded only when the day, month or time zone changes.
+/// Guards and counts every LLM call. Before a call it refuses when today's or this month's spend
+/// (with what calls in flight have reserved) has reached its limit, and otherwise reserves the
+/// call's estimated cost until it ends, so concurrent calls cannot overshoot a limit by more than one
+/// call. After a call (<see cref="LlmCompleted"/> on the bus) it records the usage, then publishes
+/// <see cref="CostUpdated"/> and, once per threshold and period, <see cref="BudgetAlert"/>. Spend
+/// is cached in memory and reloaded only when the day, month or time zone changes.
 /// </summary>
 internal sealed class BudgetGuard(UsageStore store, CostCalendar calendar, SettingsStore settings,
-    AgentActivity activity, ILogger<BudgetGuard> logger) : ILlmCallObserver
+    EventBus bus, ILogger<BudgetGuard> logger) : ILlmCallGate, IEventSubscriber
 {
     private sealed record Spend(TimeZoneInfo Zone, DateOnly Date, long Day, long Month, ImmutableHashSet<string> Alerted);
 
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly Lock _reserving = new();
     private Spend? _spend;
+    private long _reserved; // USD millionths held by calls in flight
 
-    public async ValueTask BeforeCallAsync(LlmCall call, CancellationToken cancellationToken)
+    public async ValueTask<IDisposable?> BeforeCallAsync(LlmCall call, CancellationToken cancellationToken)
     {
         var spend = await CurrentAsync(calendar.Now, cancellationToken);
         var budget = settings.Budget;
-        if (budget.Daily > 0 && spend.Day >= ToMicros(budget.Daily))
+        if (budget.Daily <= 0 && budget.Monthly <= 0)
         {
-            throw Refuse(call, $"Daily budget of {Usd(budget.Daily)} reached ({Usd(spend.Day)} spent today).");
+            return null;
         }
-        if (budget.Monthly > 0 && spend.Month >= ToMicros(budget.Monthly))
+        var estimate = ToMicros(PricingTable.Price(call.Provider, call.Model, call.EstimateInputTokens(), call.MaxOutputTokens).Cost);
+        lock (_reserving)
         {
-            throw Refuse(call, $"Monthly budget of {Usd(budget.Monthly)} reached ({Usd(spend.Month)} spent this month).");
+            // Checked and reserved as one step: a burst of calls sees each other's reservations.
+            if (budget.Daily > 0 && spend.Day + _reserved >= ToMicros(budget.Daily))
+            {
+                throw Refuse(call, $"Daily budget of {Usd(budget.Daily)} reached ({Usd(spend.Day)} spent today{InFlight()}).");
+            }
+            if (budget.Monthly > 0 && spend.Month + _reserved >= ToMicros(budget.Monthly))
+            {
+                throw Refuse(call, $"Monthly budget of {Usd(budget.Monthly)} reached ({Usd(spend.Month)} spent this month{InFlight()}).");
+            }
+            _reserved += estimate;
+        }
+        return new Reservation(this, estimate);
+    }
+
+    private string InFlight() => _reserved > 0 ? $", {Usd(_reserved)} held by calls in flight" : "";
+
+    /// <summary>Held from the gate until the call ends; its usage has been recorded by then.</summary>
+    private sealed class Reservation(BudgetGuard guard, long micros) : IDisposable
+    {
+        private int _released;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0)
+            {
+                lock (guard._reserving)
+                {
+                    guard._reserved -= micros;
+                }
+            }
         }
     }
 
-    public async ValueTask AfterCallAsync(LlmCall call, long inputTokens, long outputTokens, decimal cost, bool priceKnown, CancellationToken cancellationToken)
+    public ValueTask OnEventAsync(AgentEvent e) => e is LlmCompleted call ? RecordAsync(call) : ValueTask.CompletedTask;
+
+    private async ValueTask RecordAsync(LlmCompleted call)
     {
-        // The call has been paid for even if the person went away, so it is recorded regardless of cancellation.
         var now = calendar.Now;
-        var micros = (long)decimal.Round(cost * 1_000_000m, MidpointRounding.AwayFromZero);
-        var usage = new UsageRecord(call.ConversationId, call.Provider, call.Model, inputTokens, outputTokens, micros, priceKnown, now.ToUnixTimeMilliseconds());
+        var micros = ToMicros(call.Cost);
+        var conversationId = call.Scope.ConversationId ?? "";
+        var usage = new UsageRecord(conversationId, call.Provider, call.Model, call.InputTokens, call.OutputTokens, micros, call.PriceKnown, now.ToUnixTimeMilliseconds());
         var budget = settings.Budget;
         Spend after;
         List<BudgetAlertMark> fresh;
@@ -51,38 +88,25 @@ internal sealed class BudgetGuard(UsageStore store, CostCalendar calendar, Setti
             after = before with { Day = before.Day + micros, Month = before.Month + micros };
             fresh = Crossed(budget, after);
             store.Record(usage, fresh);
-            _spend = after with { Alerted = after.Alerted.Union(fresh.Select(Key)) };
+            Volatile.Write(ref _spend, after with { Alerted = after.Alerted.Union(fresh.Select(Key)) });
         }
         finally
         {
             _gate.Release();
         }
 
-        await activity.PublishAsync("cost:updated", call.ConversationId, null, null, new JsonObject
-        {
-            ["provider"] = call.Provider,
-            ["model"] = call.Model,
-            ["inputTokens"] = inputTokens,
-            ["outputTokens"] = outputTokens,
-            ["cost"] = FromMicros(micros),
-            ["priceKnown"] = priceKnown,
-            ["todayTotal"] = FromMicros(after.Day),
-            ["monthTotal"] = FromMicros(after.Month),
-        });
+        var scope = new EventScope(call.Scope.RunId, call.Scope.ConversationId, null);
+        await bus.PublishAsync(new CostUpdated(scope, call.Provider, call.Model, call.InputTokens, call.OutputTokens, FromMicros(micros),
+            call.PriceKnown, FromMicros(after.Day), FromMicros(after.Month)));
         foreach (var alert in fresh)
         {
             var daily = alert.Period.StartsWith("day:", StringComparison.Ordinal);
             var limit = daily ? budget.Daily : budget.Monthly;
             CostsLog.BudgetAlert(logger, alert.Period, alert.Threshold / 100.0);
-            await activity.PublishAsync("budget:alert", call.ConversationId, null, null, new JsonObject
-            {
-                ["period"] = daily ? "day" : "month",
-                ["key"] = alert.Period[(alert.Period.IndexOf(':', StringComparison.Ordinal) + 1)..],
-                ["threshold"] = alert.Threshold / 10_000m,
-                ["limit"] = (decimal)limit,
-                ["spent"] = FromMicros(daily ? after.Day : after.Month),
-                ["message"] = $"{(daily ? "Daily" : "Monthly")} spend {Usd(daily ? after.Day : after.Month)} has reached {alert.Threshold / 100m:0.##}% of the {Usd(limit)} budget.",
-            });
+            await bus.PublishAsync(new BudgetAlert(scope, daily ? "day" : "month",
+                alert.Period[(alert.Period.IndexOf(':', StringComparison.Ordinal) + 1)..], alert.Threshold / 10_000m, (decimal)limit,
+                FromMicros(daily ? after.Day : after.Month),
+                $"{(daily ? "Daily" : "Monthly")} spend {Usd(daily ? after.Day : after.Month)} has reached {alert.Threshold / 100m:0.##}% of the {Usd(limit)} budget."));
         }
     }
 
@@ -160,15 +184,17 @@ internal sealed class BudgetGuard(UsageStore store, CostCalendar calendar, Setti
         return crossed;
     }
 
-    private AgentStopException Refuse(LlmCall call, string message)
+    private ApiException Refuse(LlmCall call, string message)
     {
         CostsLog.BudgetRefused(logger, call.Provider, call.Model, message);
-        return new AgentStopException(StatusCodes.Status429TooManyRequests, ErrorCodes.BudgetExceeded, message);
+        return new ApiException(StatusCodes.Status429TooManyRequests, ErrorCodes.BudgetExceeded, message);
     }
 
     private static string Key(BudgetAlertMark mark) => $"{mark.Period}@{mark.Threshold}";
 
     private static long ToMicros(double usd) => (long)Math.Round(usd * 1_000_000);
+
+    private static long ToMicros(decimal usd) => (long)decimal.Round(usd * 1_000_000m, MidpointRounding.AwayFromZero);
 
     internal static decimal FromMicros(long micros) => micros / 1_000_000m;
 

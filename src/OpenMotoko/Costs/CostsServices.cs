@@ -1,27 +1,20 @@
-using OpenMotoko.Activity;
-using OpenMotoko.Agent;
+using OpenMotoko.Events;
+using OpenMotoko.Hosting;
+using OpenMotoko.Providers;
 
 namespace OpenMotoko.Costs;
 
-/// <summary>Wires costs, the budget guard and the activity log into the daemon.</summary>
 internal static class CostsServices
 {
-    public static IServiceCollection AddCostsAndActivity(this IServiceCollection services)
+    /// <summary>Usage records, the budget guard (a gate before each LLM call, a subscriber after it) and the costs API's JSON.</summary>
+    public static IServiceCollection AddCosts(this IServiceCollection services)
     {
         services.AddSingleton<CostCalendar>();
         services.AddSingleton<UsageStore>();
         services.AddSingleton<BudgetGuard>();
-        services.AddSingleton<ILlmCallObserver>(static provider => provider.GetRequiredService<BudgetGuard>());
-        services.AddSingleton<SecretRedactor>();
-        services.AddSingleton<ActivityLog>();
-        services.AddSingleton<IActivitySink>(static provider => provider.GetRequiredService<ActivityLog>());
+        services.AddSingleton<ILlmCallGate>(static provider => provider.GetRequiredService<BudgetGuard>());
+        services.AddSingleton<IEventSubscriber>(static provider => provider.GetRequiredService<BudgetGuard>());
+        services.AddJsonContext(CostsJsonContext.Default);
         return services;
-    }
-
-    public static IEndpointRouteBuilder MapCostsAndActivity(this IEndpointRouteBuilder routes)
-    {
-        routes.MapCosts();
-        routes.MapActivity();
-        return routes;
     }
 }

@@ -8,9 +8,11 @@ internal sealed record ModelPrice(string Provider, string ModelPrefix, string Na
 internal readonly record struct PricedUsage(decimal Cost, bool PriceKnown);
 
 /// <summary>
-/// List prices of the hosted providers' models. Dated ids match by the longest prefix
-/// ("claude-sonnet-4-5-20250929" is "claude-sonnet-4-5"); local providers (ollama) cost nothing;
-/// an unknown model costs 0 and is flagged so the person can see it was not priced.
+/// What is known of each model, in one place: list prices and context windows. Dated ids match by
+/// the longest prefix ("claude-sonnet-4-5-20250929" is "claude-sonnet-4-5"); local providers (ollama)
+/// cost nothing; an OpenAI-compatible server ("generic") may serve a model whose list price is known
+/// under another provider (e.g. gpt-4o-mini through a proxy), otherwise it is free; an unknown model
+/// of a hosted provider costs 0 and is flagged so the person can see it was not priced.
 /// </summary>
 internal static class PricingTable
 {
@@ -44,8 +46,31 @@ internal static class PricingTable
         new("google", "gemini-1.5-flash", "Gemini 1.5 Flash", 1_048_576, true, 0.075m, 0.30m),
     ];
 
+    public const string GenericProvider = "generic";
+
+    /// <summary>Assumed when a model's context window is unknown (local and OpenAI-compatible models).</summary>
+    public const int DefaultContextWindow = 32_000;
+
     /// <summary>Providers that run on the person's own hardware: every model is free.</summary>
     public static bool IsLocal(string provider) => provider == "ollama";
+
+    /// <summary>The model's context window in tokens, or <see cref="DefaultContextWindow"/> when unknown.</summary>
+    public static int ContextWindow(string provider, string model) =>
+        (Find(provider, model) ?? FindAnyProvider(model)) is { ContextWindow: > 0 } price ? price.ContextWindow : DefaultContextWindow;
+
+    /// <summary>The longest-prefix entry for the model id under any provider, or null.</summary>
+    public static ModelPrice? FindAnyProvider(string model)
+    {
+        ModelPrice? best = null;
+        foreach (var entry in All)
+        {
+            if (model.StartsWith(entry.ModelPrefix, StringComparison.OrdinalIgnoreCase) && (best is null || entry.ModelPrefix.Length > best.ModelPrefix.Length))
+            {
+                best = entry;
+            }
+        }
+        return best;
+    }
 
     /// <summary>The entry whose prefix is the longest match for the model id, or null.</summary>
     public static ModelPrice? Find(string provider, string model)
@@ -69,9 +94,10 @@ internal static class PricingTable
         {
             return new PricedUsage(0m, PriceKnown: true);
         }
-        if (Find(provider, model) is not { } price)
+        var price = provider == GenericProvider ? FindAnyProvider(model) : Find(provider, model);
+        if (price is null)
         {
-            return new PricedUsage(0m, PriceKnown: false);
+            return new PricedUsage(0m, PriceKnown: provider == GenericProvider);
         }
         var cost = (inputTokens * price.InputPerMTok + outputTokens * price.OutputPerMTok) / 1_000_000m;
         return new PricedUsage(decimal.Round(cost, 6, MidpointRounding.AwayFromZero), PriceKnown: true);

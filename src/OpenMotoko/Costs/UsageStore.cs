@@ -48,10 +48,6 @@ internal sealed class UsageStore(Database database, ILogger<UsageStore> logger)
             }
         }
 
-        public void Committed()
-        {
-        }
-
         public void Failed(Exception exception) => StorageLog.DeferredDropped(logger, "usage", exception);
     }
 

@@ -1,4 +1,3 @@
-using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using OpenMotoko.Hosting;
@@ -13,6 +12,14 @@ internal sealed partial class HealthJsonContext : JsonSerializerContext;
 
 internal static class HealthApi
 {
+    /// <summary>The daemon's clock (uptime counts from the build, not the first request) and the health answer's JSON.</summary>
+    public static IServiceCollection AddHealth(this IServiceCollection services, TimeProvider time)
+    {
+        services.AddSingleton(new DaemonClock(time));
+        services.AddJsonContext(HealthJsonContext.Default);
+        return services;
+    }
+
     public static IEndpointConventionBuilder MapHealth(this IEndpointRouteBuilder routes)
     {
         // Health is cheaper to serve than to count, so monitors are never rate limited.
@@ -29,15 +36,4 @@ internal sealed class DaemonClock(TimeProvider time)
 {
     public TimeProvider Time { get; } = time;
     public DateTimeOffset StartedAt { get; } = time.GetUtcNow();
-}
-
-/// <summary>What this binary is: version and the commit it was built from.</summary>
-internal static class BuildInfo
-{
-    private static readonly string Informational =
-        typeof(BuildInfo).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
-
-    public static string Version { get; } = Informational.Split('+')[0];
-
-    public static string Commit { get; } = Informational.Contains('+', StringComparison.Ordinal) ? Informational.Split('+')[1] : "unknown";
 }

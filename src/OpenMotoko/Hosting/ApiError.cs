@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace OpenMotoko.Hosting;
 
-/// <summary>The error envelope of DESIGN.md §3, used by every error under /api.</summary>
+/// <summary>The error envelope of docs/api.md, used by every error under /api.</summary>
 internal sealed record ApiError(
     string Error,
     string Code,

@@ -9,6 +9,7 @@ using OpenMotoko.Approvals;
 using OpenMotoko.Auth;
 using OpenMotoko.Conversations;
 using OpenMotoko.Costs;
+using OpenMotoko.Events;
 using OpenMotoko.Health;
 using OpenMotoko.OpenAiCompat;
 using OpenMotoko.Providers;
@@ -45,7 +46,10 @@ internal static class DaemonHost
 
         var host = options.Host ?? settings.GetString(SettingsCatalog.AppHost)!;
         var port = options.Port ?? settings.GetInt32(SettingsCatalog.AppPort);
-        CheckBind(host, port, password);
+        if (BindRule.Refusal(host, port, password.IsConfigured) is { } refusal)
+        {
+            throw new StartupException(refusal);
+        }
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
@@ -75,40 +79,28 @@ internal static class DaemonHost
         services.AddSingleton(options);
         services.AddSingleton(options.Environment);
         services.AddSingleton(database);
-        services.AddSingleton(settings);
-        services.AddSingleton(password);
-        services.AddSingleton(new DaemonClock(time)); // uptime counts from the build, not the first request
-        services.AddSingleton<SessionStore>();
-        services.AddSingleton<LoginGuard>();
-        services.AddSingleton<RequestRateLimiter>();
+        services.AddJsonContext(HostingJsonContext.Default);
+        // Each feature registers its own services, JSON contract and (below) routes. The order of the
+        // bus's subscribers is the order here: the activity log, then costs, then the runs' own streams.
+        services.AddEvents();
+        services.AddHealth(time);
+        services.AddSettings(settings);
+        services.AddAuth(password);
+        services.AddActivity();
+        services.AddCosts();
+        services.AddApprovals();
         services.AddSkills();
         services.AddWebSkill();
         services.AddRegistry();
         services.AddFilesystemSkill();
         services.AddShellSkill();
-        services.AddCostsAndActivity();
         services.AddProviders();
+        services.AddConversations();
         services.AddAgent();
         // HttpClientFactory's per-request log scope and lines: we log outcomes ourselves, and a provider
         // call is on every message's path.
         services.ConfigureHttpClientDefaults(http => http.RemoveAllLoggers());
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-        services.ConfigureHttpJsonOptions(json =>
-        {
-            var chain = json.SerializerOptions.TypeInfoResolverChain;
-            chain.Insert(0, HostingJsonContext.Default);
-            chain.Insert(0, HealthJsonContext.Default);
-            chain.Insert(0, AuthJsonContext.Default);
-            chain.Insert(0, SettingsJsonContext.Default);
-            chain.Insert(0, SkillsJsonContext.Default);
-            chain.Insert(0, ApprovalsJsonContext.Default);
-            chain.Insert(0, RegistryJsonContext.Default);
-            chain.Insert(0, CostsJsonContext.Default);
-            chain.Insert(0, ActivityJsonContext.Default);
-            chain.Insert(0, ModelsJsonContext.Default);
-            chain.Insert(0, ConversationsJsonContext.Default);
-            chain.Insert(0, AgentJsonContext.Default);
-        });
         var corsOrigins = options.CorsOrigins;
         if (corsOrigins.Length > 0)
         {
@@ -148,9 +140,12 @@ internal static class DaemonHost
         app.MapSkills();
         app.MapApprovals();
         app.MapRegistry();
-        app.MapCostsAndActivity();
+        app.MapCosts();
+        app.MapActivity();
+        app.MapEvents();
         app.MapModels();
-        app.MapAgent();
+        app.MapConversations();
+        app.MapAgents();
         app.MapOpenAiCompat();
 
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("OpenMotoko");
@@ -179,23 +174,6 @@ internal static class DaemonHost
             database.Checkpoint();
         });
         return app;
-    }
-
-    private static void CheckBind(string host, int port, OwnerPassword password)
-    {
-        if (!SettingsCatalog.IsValidHost(host))
-        {
-            throw new StartupException($"Cannot listen on '{host}': give an IP address (127.0.0.1, 0.0.0.0, ::) or localhost with --host or OPENMOTOKO_HOST.");
-        }
-        if (port is < 0 or > 65535)
-        {
-            throw new StartupException($"Port {port} is out of range: give 0 (any free port) to 65535 with --port or OPENMOTOKO_PORT.");
-        }
-        if (!SettingsCatalog.IsLoopback(host) && !password.IsConfigured)
-        {
-            throw new StartupException($"Refusing to listen on {host}: without a password anyone who can reach it could use your agent. " +
-                                       "Set OPENMOTOKO_PASSWORD or run 'openmotoko passwd' first, or listen on 127.0.0.1.");
-        }
     }
 
     private static void ConfigureLogging(ILoggingBuilder logging, LogLevel level)

@@ -23,6 +23,9 @@ internal sealed class EnvironmentSnapshot(IReadOnlyDictionary<string, string> va
         return new EnvironmentSnapshot(variables);
     }
 
+    /// <summary>The names of every variable captured.</summary>
+    public IEnumerable<string> Names => variables.Keys;
+
     /// <summary>The variable's value, or null when unset or blank.</summary>
     public string? Get(string name) =>
         variables.TryGetValue(name, out var value) && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;

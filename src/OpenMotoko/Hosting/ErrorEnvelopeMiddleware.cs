@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace OpenMotoko.Hosting;
 
 /// <summary>
-/// Turns every failure into the DESIGN.md §3 envelope: exceptions (bad JSON, oversized bodies,
+/// Turns every failure into the error envelope of docs/api.md: exceptions (bad JSON, oversized bodies,
 /// bugs) and the bodiless 404/405/415 answers of routing.
 /// </summary>
 internal sealed class ErrorEnvelopeMiddleware(RequestDelegate next, ILogger<ErrorEnvelopeMiddleware> logger)
@@ -20,10 +20,10 @@ internal sealed class ErrorEnvelopeMiddleware(RequestDelegate next, ILogger<Erro
             await WriteBadRequestAsync(context, ex);
             return;
         }
-        catch (Agent.AgentStopException ex) when (!context.Response.HasStarted)
+        catch (ApiException ex) when (!context.Response.HasStarted)
         {
             context.Response.Clear();
-            await ApiErrors.WriteAsync(context, ex.StatusCode, ex.Code, ex.Message);
+            await ApiErrors.WriteAsync(context, ex.StatusCode, ex.Code, ex.Message, ex.Details);
             return;
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)

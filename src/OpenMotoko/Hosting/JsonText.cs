@@ -54,23 +54,6 @@ internal static class JsonText
             ? new ErrorDetail("body", path, "contains text that is not valid UTF-8 (a broken byte sequence or a lone surrogate escape)")
             : null;
 
-    /// <summary>
-    /// False (with the detail added to <paramref name="errors"/> once) when <paramref name="body"/> holds
-    /// unreadable text: a reader calls it before GetString or a property lookup, which would throw.
-    /// </summary>
-    public static bool IsReadable(JsonElement body, List<ErrorDetail> errors)
-    {
-        if (Check(body) is not { } problem)
-        {
-            return true;
-        }
-        if (!errors.Contains(problem))
-        {
-            errors.Add(problem);
-        }
-        return false;
-    }
-
     private static bool CanRead(JsonElement element)
     {
         try

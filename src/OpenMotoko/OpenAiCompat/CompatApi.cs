@@ -1,6 +1,6 @@
 using System.Text.Json;
-using OpenMotoko.Agent;
 using OpenMotoko.Auth;
+using OpenMotoko.Events;
 using OpenMotoko.Hosting;
 using OpenMotoko.Providers;
 
@@ -12,6 +12,9 @@ namespace OpenMotoko.OpenAiCompat;
 /// </summary>
 internal static class CompatApi
 {
+    /// <summary>Where /v1 calls happen: no run, no conversation; "v1" is their channel in the activity feed.</summary>
+    private static readonly EventScope Scope = new(null, null, "v1");
+
     public static RouteGroupBuilder MapOpenAiCompat(this IEndpointRouteBuilder routes)
     {
         // Public to the access middleware so a missing session is answered in OpenAI's shape by the filter below.
@@ -44,7 +47,7 @@ internal static class CompatApi
     }
 
     private static async Task CompleteAsync(
-        HttpContext context, ProviderRouter router, IEnumerable<ILlmCallObserver> observers, TimeProvider time, CancellationToken cancellationToken)
+        HttpContext context, ModelSelector selector, ProviderRouter router, TimeProvider time, CancellationToken cancellationToken)
     {
         // Only JSON: a form or text/plain body is what a cross-site page can send without asking.
         if (!context.Request.HasJsonContentType())
@@ -76,9 +79,20 @@ internal static class CompatApi
             return;
         }
 
+        ModelChoice choice;
+        try
+        {
+            // Resolved once, by the same rules as a turn; the call passes the same budget guard and is published on the same bus.
+            choice = selector.Resolve(request.Model);
+        }
+        catch (ApiException ex) when (CompatErrors.Describe(ex) is { } error)
+        {
+            await CompatErrors.WriteAsync(context, error.Status, error.Type, error.Code, error.Message);
+            return;
+        }
         var id = $"chatcmpl-{Guid.NewGuid():N}";
         var created = time.GetUtcNow().ToUnixTimeSeconds();
-        var events = router.StreamWithFallbackAsync(request.Model, request.Chat, "", observers, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        var events = router.StreamAsync(choice, request.Chat, Scope, cancellationToken).GetAsyncEnumerator(cancellationToken);
         await using (events)
         {
             bool any;
@@ -118,9 +132,9 @@ internal static class CompatErrors
     /// <summary>Maps a failure of a routed call to OpenAI's error; null for anything that is a bug.</summary>
     public static CompatFailure? Describe(Exception ex) => ex switch
     {
-        AgentStopException { StatusCode: 429 } stop => new(429, "insufficient_quota", stop.Code.ToLowerInvariant(), stop.Message),
-        AgentStopException { StatusCode: >= 400 and < 500 } stop => new(stop.StatusCode, "invalid_request_error", stop.Code.ToLowerInvariant(), stop.Message),
-        AgentStopException stop => new(stop.StatusCode, "api_error", stop.Code.ToLowerInvariant(), stop.Message),
+        ApiException { StatusCode: 429 } stop => new(429, "insufficient_quota", stop.Code.ToLowerInvariant(), stop.Message),
+        ApiException { StatusCode: >= 400 and < 500 } stop => new(stop.StatusCode, "invalid_request_error", stop.Code.ToLowerInvariant(), stop.Message),
+        ApiException stop => new(stop.StatusCode, "api_error", stop.Code.ToLowerInvariant(), stop.Message),
         LlmException llm => new(502, "api_error", "upstream_error", llm.Message),
         _ => null,
     };

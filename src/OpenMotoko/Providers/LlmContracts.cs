@@ -77,3 +77,47 @@ internal sealed class LlmException(string provider, int? statusCode, string mess
     /// <summary>True when another attempt (or the next provider in the fallback chain) may succeed.</summary>
     public bool Retryable { get; } = retryable;
 }
+
+/// <summary>One LLM call about to be made: where it comes from, which model serves it, and what is sent.</summary>
+internal sealed record LlmCall(string ConversationId, string Provider, string Model, ChatRequest? Request = null)
+{
+    public int MaxOutputTokens => Request?.MaxOutputTokens ?? 0;
+
+    /// <summary>About four characters a token: enough to reserve a budget estimate before the call. Allocates nothing.</summary>
+    public long EstimateInputTokens()
+    {
+        if (Request is not { } request)
+        {
+            return 0;
+        }
+        long chars = request.SystemPrompt?.Length ?? 0;
+        foreach (var message in request.Messages)
+        {
+            chars += message.Text?.Length ?? 0;
+            foreach (var call in message.ToolCalls ?? [])
+            {
+                chars += call.Name.Length + RawLength(call.Arguments);
+            }
+            foreach (var result in message.ToolResults ?? [])
+            {
+                chars += result.Output.Length;
+            }
+        }
+        foreach (var tool in request.Tools)
+        {
+            chars += tool.Name.Length + tool.Description.Length + RawLength(tool.InputSchema);
+        }
+        return chars / 4;
+    }
+
+    private static int RawLength(JsonElement element) =>
+        element.ValueKind == JsonValueKind.Undefined ? 0 : System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(element).Length;
+}
+
+/// <summary>Asked before every LLM call (the budget guard).</summary>
+internal interface ILlmCallGate
+{
+    /// <summary>Throws <see cref="Hosting.ApiException"/> to refuse the call; may return a hold (a budget
+    /// reservation) that the caller disposes when the call has ended and its usage was published.</summary>
+    ValueTask<IDisposable?> BeforeCallAsync(LlmCall call, CancellationToken cancellationToken);
+}

@@ -1,4 +1,4 @@
-using OpenMotoko.Agent;
+using OpenMotoko.Hosting;
 using OpenMotoko.Settings;
 
 namespace OpenMotoko.Providers;
@@ -10,10 +10,10 @@ internal sealed record ModelChoice(ILlmProvider Provider, string Model)
 }
 
 /// <summary>
-/// Turns what a person wrote as a model (DESIGN.md §5) into a provider and model id: aliases
+/// Turns what a person wrote as a model (docs/api.md) into a provider and model id: aliases
 /// fast/balanced/smart from settings, "provider/model", a bare id routed by its prefix, else
 /// llm.defaultProvider. Settings are read on every call, so changes apply at once.
-/// Failures are <see cref="AgentStopException"/> 400 VALIDATION_ERROR with what to set.
+/// Failures are <see cref="ApiException"/> 400 VALIDATION_ERROR with what to set.
 /// </summary>
 internal sealed class ModelSelector(IEnumerable<ILlmProvider> providers, SettingsStore settings)
 {
@@ -107,5 +107,5 @@ internal sealed class ModelSelector(IEnumerable<ILlmProvider> providers, Setting
 
     private string KnownProviders() => string.Join(", ", _providers.Keys.Order(StringComparer.Ordinal));
 
-    private static AgentStopException Invalid(string message) => new(StatusCodes.Status400BadRequest, Hosting.ErrorCodes.Validation, message);
+    private static ApiException Invalid(string message) => new(StatusCodes.Status400BadRequest, Hosting.ErrorCodes.Validation, message);
 }

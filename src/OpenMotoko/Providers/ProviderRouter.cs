@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
-using OpenMotoko.Agent;
+using OpenMotoko.Events;
+using OpenMotoko.Hosting;
 using OpenMotoko.Settings;
 
 namespace OpenMotoko.Providers;
@@ -8,36 +9,38 @@ namespace OpenMotoko.Providers;
 /// <summary>One streamed event and the provider and model that actually produced it (a fallback may have answered).</summary>
 internal sealed record RoutedEvent(ChatStreamEvent Event, string Provider, string Model);
 
+/// <summary>Follows an attempt that produced usage: its tokens priced once, as published in <see cref="LlmCompleted"/>.</summary>
+internal sealed record CallPriced(long InputTokens, long OutputTokens, decimal Cost, bool PriceKnown) : ChatStreamEvent;
+
 /// <summary>
 /// Streams a model call through the chosen provider and, when it fails with a retryable error
 /// (after the HTTP pipeline's own retries) before any text or tool call came out, through each of
-/// llm.fallbacks in turn. Once output has started nothing is retried. Every attempt is shown to the
-/// observers: the budget guard before it, the usage recorder after it (when it produced usage).
+/// llm.fallbacks in turn. Once output has started nothing is retried. Every attempt passes the
+/// gates first (the budget guard may refuse it); every attempt that produced usage is priced once
+/// and published as <see cref="LlmCompleted"/> (cost accounting and the activity feed hear it there).
 /// </summary>
-internal sealed partial class ProviderRouter(ModelSelector selector, SettingsStore settings, ILogger<ProviderRouter> logger)
+internal sealed partial class ProviderRouter(ModelSelector selector, SettingsStore settings, IEnumerable<ILlmCallGate> gates, EventBus bus,
+    ILogger<ProviderRouter> logger)
 {
-    public ModelSelector Selector => selector;
+    private readonly ILlmCallGate[] _gates = [.. gates];
 
-    /// <param name="model">What the person asked for (alias, provider/model, bare id; null for the default).</param>
+    /// <param name="primary">The model the turn resolved once (see <see cref="ModelSelector.Resolve"/>).</param>
     /// <param name="request">The call; its <see cref="ChatRequest.Model"/> is replaced per attempt.</param>
-    /// <param name="conversationId">Recorded with each call ("" when there is none, e.g. /v1).</param>
-    /// <param name="observers">Told before and after every attempt; may refuse with <see cref="AgentStopException"/>.</param>
-    public async IAsyncEnumerable<RoutedEvent> StreamWithFallbackAsync(
-        string? model,
+    /// <param name="scope">Where the call comes from, recorded with its events (no conversation for /v1).</param>
+    public async IAsyncEnumerable<RoutedEvent> StreamAsync(
+        ModelChoice primary,
         ChatRequest request,
-        string conversationId,
-        IEnumerable<ILlmCallObserver> observers,
+        EventScope scope,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var watchers = observers as IReadOnlyList<ILlmCallObserver> ?? [.. observers];
-        var primary = selector.Resolve(model);
         LlmException? firstFailure = null;
         foreach (var choice in Chain(primary))
         {
-            var call = new LlmCall(conversationId, choice.Provider.Id, choice.Model);
-            foreach (var observer in watchers)
+            var call = new LlmCall(scope.ConversationId ?? "", choice.Provider.Id, choice.Model, request);
+            using var holds = new Holds();
+            foreach (var gate in _gates)
             {
-                await observer.BeforeCallAsync(call, cancellationToken);
+                holds.Add(await gate.BeforeCallAsync(call, cancellationToken));
             }
 
             var outputStarted = false;
@@ -81,11 +84,10 @@ internal sealed partial class ProviderRouter(ModelSelector selector, SettingsSto
             {
                 var input = usage?.InputTokens ?? 0;
                 var output = usage?.OutputTokens ?? 0;
-                var priced = ModelPricing.Price(choice.Provider.Id, choice.Model, input, output);
-                foreach (var observer in watchers)
-                {
-                    await observer.AfterCallAsync(call, input, output, priced.Cost, priced.PriceKnown, cancellationToken);
-                }
+                var priced = Costs.PricingTable.Price(choice.Provider.Id, choice.Model, input, output);
+                // The call has been paid for even if the person went away, so it is published regardless of cancellation.
+                await bus.PublishAsync(new LlmCompleted(scope, choice.Provider.Id, choice.Model, input, output, priced.Cost, priced.PriceKnown));
+                yield return new RoutedEvent(new CallPriced(input, output, priced.Cost, priced.PriceKnown), choice.Provider.Id, choice.Model);
             }
             if (failure is null)
             {
@@ -101,6 +103,12 @@ internal sealed partial class ProviderRouter(ModelSelector selector, SettingsSto
         ExceptionDispatchInfo.Throw(firstFailure!);
     }
 
+    /// <summary>What the gates hold for one attempt, released when it ends.</summary>
+    private sealed class Holds : List<IDisposable?>, IDisposable
+    {
+        public void Dispose() => ForEach(static hold => hold?.Dispose());
+    }
+
     /// <summary>The primary choice, then each configured fallback that resolves, without repeats.</summary>
     private IEnumerable<ModelChoice> Chain(ModelChoice primary)
     {
@@ -113,7 +121,7 @@ internal sealed partial class ProviderRouter(ModelSelector selector, SettingsSto
             {
                 choice = selector.Resolve(entry);
             }
-            catch (AgentStopException ex)
+            catch (ApiException ex)
             {
                 Log.FallbackSkipped(logger, entry, ex.Message);
                 continue;

@@ -2,6 +2,7 @@ using OpenMotoko.Providers.Anthropic;
 using OpenMotoko.Providers.Google;
 using OpenMotoko.Providers.Ollama;
 using OpenMotoko.Providers.OpenAi;
+using OpenMotoko.Hosting;
 using OpenMotoko.Settings;
 
 namespace OpenMotoko.Providers;
@@ -25,6 +26,7 @@ internal static class ProviderServices
             sp.GetRequiredService<IHttpClientFactory>(), sp.GetRequiredService<SettingsStore>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<ModelSelector>();
         services.AddSingleton<ProviderRouter>();
+        services.AddJsonContext(ModelsJsonContext.Default);
         return services;
     }
 }

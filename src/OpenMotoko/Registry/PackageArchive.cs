@@ -5,14 +5,15 @@ namespace OpenMotoko.Registry;
 
 /// <summary>
 /// Unpacks a skill package (.tar.gz or .zip) into an empty folder, refusing anything that could
-/// write outside it or exhaust the disk: absolute paths, <c>..</c>, links, devices, oversized members,
-/// too many members. Throws <see cref="RegistryException"/> (PACKAGE_REJECTED) with the reason.
+/// write outside it or exhaust the disk or memory: absolute paths, <c>..</c>, links, devices,
+/// oversized members or headers, too many of them, and two members at one path. Throws
+/// <see cref="RegistryException"/> (PACKAGE_REJECTED) with the reason.
 /// </summary>
 internal static class PackageArchive
 {
-    public const int MaxMembers = 200;
-    public const long MaxMemberBytes = 2 * 1024 * 1024;
-    public const long MaxTotalBytes = 16 * 1024 * 1024;
+    /// <summary>Longest member path (bytes of UTF-8) and longest single name in it, as file systems allow.</summary>
+    private const int MaxPathBytes = 1024;
+    private const int MaxNameBytes = 255;
 
     public static void Extract(byte[] package, string destination)
     {
@@ -33,7 +34,7 @@ internal static class PackageArchive
                 throw RegistryException.Rejected("The package is neither a .tar.gz nor a .zip archive.");
             }
         }
-        catch (InvalidDataException ex)
+        catch (Exception ex) when (ex is InvalidDataException or NotSupportedException or EndOfStreamException)
         {
             throw RegistryException.Rejected($"The package is not a valid archive: {ex.Message}");
         }
@@ -42,24 +43,27 @@ internal static class PackageArchive
     private static void ExtractTar(byte[] package, string root)
     {
         using var gzip = new GZipStream(new MemoryStream(package), CompressionMode.Decompress);
-        using var reader = new TarReader(gzip);
-        var budget = new Budget();
-        while (reader.GetNextEntry() is { } entry)
+        var budget = new PackageBudget();
+        var members = new TarMembers(gzip, budget);
+        while (members.Next() is { } member)
         {
-            switch (entry.EntryType)
+            var type = (TarEntryType)member.Type;
+            switch (type)
             {
-                case TarEntryType.GlobalExtendedAttributes:
-                    continue;
                 case TarEntryType.Directory:
-                    budget.Count(entry.Name, 0);
-                    CreateDirectory(root, entry.Name);
+                    budget.CountMember(member.Name, member.Size);
+                    if (member.Size != 0)
+                    {
+                        throw RegistryException.Rejected($"The package member '{PackageBudget.Shown(member.Name)}' is a folder with data.");
+                    }
+                    CreateDirectory(root, member.Name, budget);
                     continue;
                 case TarEntryType.RegularFile or TarEntryType.V7RegularFile:
-                    budget.Count(entry.Name, entry.Length);
-                    WriteFile(root, entry.Name, entry.DataStream ?? Stream.Null, entry.Length);
+                    budget.CountMember(member.Name, member.Size);
+                    WriteFile(root, member.Name, members.ReadData, member.Size, budget);
                     continue;
                 default:
-                    throw RegistryException.Rejected($"The package member '{entry.Name}' is a {entry.EntryType}; only files and folders are allowed.");
+                    throw RegistryException.Rejected($"The package member '{PackageBudget.Shown(member.Name)}' is a {type}; only files and folders are allowed.");
             }
         }
     }
@@ -67,96 +71,81 @@ internal static class PackageArchive
     private static void ExtractZip(byte[] package, string root)
     {
         using var zip = new ZipArchive(new MemoryStream(package), ZipArchiveMode.Read);
-        var budget = new Budget();
+        var budget = new PackageBudget();
         foreach (var entry in zip.Entries)
         {
             var unixType = (entry.ExternalAttributes >> 16) & 0xF000;
             var isDirectory = entry.FullName.EndsWith('/');
             if (unixType != 0 && unixType != 0x8000 && !(isDirectory && unixType == 0x4000))
             {
-                throw RegistryException.Rejected($"The package member '{entry.FullName}' is a link or special file; only files and folders are allowed.");
+                throw RegistryException.Rejected($"The package member '{PackageBudget.Shown(entry.FullName)}' is a link or special file; only files and folders are allowed.");
             }
-            budget.Count(entry.FullName, entry.Length);
+            budget.CountMember(entry.FullName, entry.Length);
             if (isDirectory)
             {
-                CreateDirectory(root, entry.FullName);
+                CreateDirectory(root, entry.FullName, budget);
                 continue;
             }
             using var data = entry.Open();
-            WriteFile(root, entry.FullName, data, entry.Length);
+            WriteFile(root, entry.FullName, buffer => data.Read(buffer), entry.Length, budget);
         }
     }
 
-    private static void CreateDirectory(string root, string name)
+    private static void CreateDirectory(string root, string name, PackageBudget budget)
     {
-        if (SafePath(root, name) is { } path)
+        if (SafePath(root, name, budget, folder: true) is { } path)
         {
             Directory.CreateDirectory(path);
         }
     }
 
-    private static void WriteFile(string root, string name, Stream data, long declared)
+    private static void WriteFile(string root, string name, Func<byte[], int> read, long declared, PackageBudget budget)
     {
-        var path = SafePath(root, name) ?? throw RegistryException.Rejected($"The package member '{name}' has no file name.");
+        var path = SafePath(root, name, budget, folder: false)
+            ?? throw RegistryException.Rejected($"The package member '{PackageBudget.Shown(name)}' has no file name.");
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write);
         var buffer = new byte[81920];
         long written = 0;
-        int read;
-        while ((read = data.Read(buffer)) > 0)
+        int count;
+        while ((count = read(buffer)) > 0)
         {
-            written += read;
-            if (written > declared || written > MaxMemberBytes)
+            written += count;
+            if (written > declared || written > PackageBudget.MaxMemberBytes)
             {
-                throw RegistryException.Rejected($"The package member '{name}' is larger than it declares or than {MaxMemberBytes} bytes.");
+                throw RegistryException.Rejected($"The package member '{PackageBudget.Shown(name)}' is larger than it declares or than {PackageBudget.MaxMemberBytes} bytes.");
             }
-            file.Write(buffer, 0, read);
+            file.Write(buffer, 0, count);
         }
     }
 
-    /// <summary>The member's path inside <paramref name="root"/>, or null for the root itself; refuses anything that leaves it.</summary>
-    private static string? SafePath(string root, string name)
+    /// <summary>
+    /// The member's path inside <paramref name="root"/>, or null for the root itself; refuses anything
+    /// that leaves it, names no file system takes, and a path an earlier member already holds.
+    /// </summary>
+    private static string? SafePath(string root, string name, PackageBudget budget, bool folder)
     {
         if (name.Length == 0 || name.Contains('\0') || name.Contains('\\') || name.Contains(':') || name[0] == '/')
         {
-            throw RegistryException.Rejected($"The package member '{name}' has an absolute or unsafe path.");
+            throw RegistryException.Rejected($"The package member '{PackageBudget.Shown(name)}' has an absolute or unsafe path.");
         }
         var parts = name.Split('/', StringSplitOptions.RemoveEmptyEntries).Where(p => p != ".").ToArray();
         if (parts.Contains(".."))
         {
-            throw RegistryException.Rejected($"The package member '{name}' climbs out of the package with '..'.");
+            throw RegistryException.Rejected($"The package member '{PackageBudget.Shown(name)}' climbs out of the package with '..'.");
+        }
+        if (System.Text.Encoding.UTF8.GetByteCount(name) > MaxPathBytes || parts.Any(p => System.Text.Encoding.UTF8.GetByteCount(p) > MaxNameBytes))
+        {
+            throw RegistryException.Rejected($"The package member '{PackageBudget.Shown(name)}' has a path longer than {MaxPathBytes} bytes or a name longer than {MaxNameBytes}.");
         }
         if (parts.Length == 0)
         {
             return null;
         }
+        budget.Claim(name, parts, folder);
         var full = Path.GetFullPath(Path.Combine([root, .. parts]));
         return full.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal)
             ? full
-            : throw RegistryException.Rejected($"The package member '{name}' would land outside the package.");
-    }
-
-    /// <summary>Counts members and declared bytes against the limits before anything is written.</summary>
-    private sealed class Budget
-    {
-        private int _members;
-        private long _bytes;
-
-        public void Count(string name, long length)
-        {
-            if (++_members > MaxMembers)
-            {
-                throw RegistryException.Rejected($"The package has more than {MaxMembers} members.");
-            }
-            if (length > MaxMemberBytes)
-            {
-                throw RegistryException.Rejected($"The package member '{name}' is {length} bytes, more than the {MaxMemberBytes} allowed.");
-            }
-            _bytes += length;
-            if (_bytes > MaxTotalBytes)
-            {
-                throw RegistryException.Rejected($"The package unpacks to more than {MaxTotalBytes} bytes.");
-            }
-        }
+            : throw RegistryException.Rejected($"The package member '{PackageBudget.Shown(name)}' would land outside the package.");
     }
 }

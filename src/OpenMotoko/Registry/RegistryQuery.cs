@@ -1,4 +1,3 @@
-using System.Globalization;
 using OpenMotoko.Hosting;
 
 namespace OpenMotoko.Registry;
@@ -20,8 +19,8 @@ internal sealed record RegistryQuery(string[] Words, string[] Tags, bool? Verifi
                 errors.Add(new ErrorDetail("query", "verified", "verified must be true or false"));
             }
         }
-        var limit = Number(query, "limit", 20, 1, 100, errors);
-        var offset = Number(query, "offset", 0, 0, int.MaxValue, errors);
+        var limit = QueryValues.Int(query["limit"], "limit", 20, 1, 100, errors);
+        var offset = QueryValues.Int(query["offset"], "offset", 0, 0, PageQuery.MaxOffset, errors);
         parsed = new RegistryQuery(words, tags, verified, limit, offset);
         return errors;
     }
@@ -38,19 +37,4 @@ internal sealed record RegistryQuery(string[] Words, string[] Tags, bool? Verifi
                           Contains(entry.Author, word) || entry.Tags.Any(t => Contains(t, word)));
 
     private static bool Contains(string text, string word) => text.Contains(word, StringComparison.OrdinalIgnoreCase);
-
-    private static int Number(IQueryCollection query, string name, int fallback, int min, int max, List<ErrorDetail> errors)
-    {
-        var text = query[name].ToString();
-        if (string.IsNullOrEmpty(text))
-        {
-            return fallback;
-        }
-        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max)
-        {
-            return value;
-        }
-        errors.Add(new ErrorDetail("query", name, $"{name} must be a whole number from {min} to {max}"));
-        return fallback;
-    }
 }

@@ -1,3 +1,4 @@
+using OpenMotoko.Hosting;
 using System.Net;
 using Microsoft.Extensions.Http.Resilience;
 
@@ -22,6 +23,7 @@ internal static class RegistryServices
                     HttpStatusCode.TooManyRequests or HttpStatusCode.BadGateway or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout);
                 options.Retry.DisableForUnsafeHttpMethods(); // a rating is not posted twice
             });
+        services.AddJsonContext(RegistryJsonContext.Default);
         return services;
     }
 }

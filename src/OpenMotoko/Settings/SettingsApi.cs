@@ -7,43 +7,56 @@ namespace OpenMotoko.Settings;
 
 internal static class SettingsApi
 {
+    /// <summary>The settings the host opened before building (they decide the bind address) and their API's JSON.</summary>
+    public static IServiceCollection AddSettings(this IServiceCollection services, SettingsStore settings)
+    {
+        services.AddSingleton(settings);
+        services.AddJsonContext(SettingsJsonContext.Default);
+        return services;
+    }
+
     public static RouteGroupBuilder MapSettings(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/settings");
         group.MapGet("/", (SettingsStore settings) => TypedResults.Ok(settings.ToMaskedJson()));
-        group.MapPut("/", PutSettings);
+        group.MapPut("/", PutSettings).Validated<SettingsUpdate>();
         group.MapGet("/budget", (SettingsStore settings) => TypedResults.Ok(settings.Budget));
-        group.MapPut("/budget", PutBudget);
+        group.MapPut("/budget", PutBudget).Validated<BudgetUpdate>();
         return group;
     }
 
-    private static async Task<Results<Ok<JsonObject>, JsonHttpResult<ApiError>>> PutSettings(
-        JsonElement body, SettingsStore settings, CancellationToken cancellationToken)
+    private static async Task<Ok<JsonObject>> PutSettings(SettingsUpdate update, SettingsStore settings, CancellationToken cancellationToken)
     {
-        var errors = SettingsStore.Validate(body);
-        if (errors.Count > 0)
-        {
-            return ApiErrors.Validation(errors);
-        }
-        await settings.ApplyAsync(body, cancellationToken);
+        await settings.ApplyAsync(update.Body, cancellationToken);
         return TypedResults.Ok(settings.ToMaskedJson());
     }
 
-    private static async Task<Results<Ok<BudgetSettings>, JsonHttpResult<ApiError>>> PutBudget(
-        JsonElement body, SettingsStore settings, CancellationToken cancellationToken)
+    private static async Task<Ok<BudgetSettings>> PutBudget(BudgetUpdate update, SettingsStore settings, CancellationToken cancellationToken)
     {
-        if (JsonText.Check(body) is { } unreadable)
-        {
-            return ApiErrors.Validation([unreadable]);
-        }
-        var errors = new List<ErrorDetail>();
-        var budget = BudgetSettings.Merge(settings.Budget, body, "", errors);
-        if (budget is null)
-        {
-            return ApiErrors.Validation(errors);
-        }
-        var update = new JsonObject { [SettingsCatalog.Budget] = JsonNode.Parse(budget.ToJson().GetRawText()) };
-        await settings.ApplyAsync(JsonSerializer.SerializeToElement(update, SettingsJsonContext.Default.JsonObject), cancellationToken);
+        var merged = new JsonObject { [SettingsCatalog.Budget] = JsonNode.Parse(update.Merged!.ToJson().GetRawText()) };
+        await settings.ApplyAsync(JsonSerializer.SerializeToElement(merged, SettingsJsonContext.Default.JsonObject), cancellationToken);
         return TypedResults.Ok(settings.Budget);
     }
+}
+
+/// <summary>The body of PUT /api/settings: known keys with values of the right type (the catalog's own checks).</summary>
+internal sealed record SettingsUpdate(JsonElement Body) : IValidatable
+{
+    public static async ValueTask<SettingsUpdate?> BindAsync(HttpContext context) => new(await JsonBody.ReadAsync(context, required: true));
+
+    public void Validate(List<ErrorDetail> errors) => errors.AddRange(SettingsStore.Validate(Body));
+}
+
+/// <summary>The body of PUT /api/settings/budget, merged over the current budget (absent fields keep their value).</summary>
+internal sealed record BudgetUpdate(BudgetSettings? Merged, IReadOnlyList<ErrorDetail> Problems) : IValidatable
+{
+    public static async ValueTask<BudgetUpdate?> BindAsync(HttpContext context)
+    {
+        var body = await JsonBody.ReadAsync(context, required: true);
+        var problems = new List<ErrorDetail>();
+        var merged = BudgetSettings.Merge(context.RequestServices.GetRequiredService<SettingsStore>().Budget, body, "", problems);
+        return new BudgetUpdate(merged, problems);
+    }
+
+    public void Validate(List<ErrorDetail> errors) => errors.AddRange(Problems);
 }

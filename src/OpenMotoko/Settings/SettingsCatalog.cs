@@ -39,6 +39,8 @@ internal static class SettingsCatalog
     public const string ShellMode = "skills.shell.mode";
     public const string ShellAllow = "skills.shell.allow";
     public const string ShellNetwork = "skills.shell.network";
+    public const string ShellUnsandboxed = "skills.shell.unsandboxed";
+    public const string MaxParallelTools = "agent.maxParallelTools";
     public const string FilesystemMode = "skills.filesystem.mode";
     public const string WebMode = "skills.web.mode";
     public const string MemoryMode = "skills.memory.mode";
@@ -83,11 +85,13 @@ internal static class SettingsCatalog
         SettingDefinition.HttpUrl(GoogleAiBaseUrl, "https://generativelanguage.googleapis.com", "GOOGLE_AI_BASE_URL"),
         SettingDefinition.HttpUrl(GenericBaseUrl, null, "GENERIC_LLM_BASE_URL"),
         SettingDefinition.Secret(GenericApiKey, "GENERIC_LLM_API_KEY"),
-        SettingDefinition.Text(Workspace, 4096, null, "OPENMOTOKO_WORKSPACE"),
+        SettingDefinition.Custom(Workspace, "string (a folder path of at most 4096 characters, no control characters)", CheckWorkspace, null, "OPENMOTOKO_WORKSPACE"),
         SettingDefinition.Integer(ApprovalTimeoutSeconds, 10, 7 * 24 * 3600, 600),
         SettingDefinition.Choice(ShellMode, Modes, "ask"),
         SettingDefinition.TextList(ShellAllow, 200, 100),
         SettingDefinition.Boolean(ShellNetwork, true),
+        SettingDefinition.Boolean(ShellUnsandboxed, false), // true lets commands run unconfined where no sandbox exists
+        SettingDefinition.Integer(MaxParallelTools, 1, 64, 8),
         SettingDefinition.Choice(FilesystemMode, Modes, "ask"),
         SettingDefinition.Choice(WebMode, Modes, "auto"),
         SettingDefinition.Choice(MemoryMode, Modes, "auto"),
@@ -132,6 +136,15 @@ internal static class SettingsCatalog
         }
         return null;
     }
+
+    private static readonly SettingDefinition WorkspaceShape = SettingDefinition.Text(Workspace, 4096);
+
+    // The value becomes a path on every tool call: a NUL makes each one fail, a line break or escape hides in logs.
+    private static string? CheckWorkspace(JsonElement value) =>
+        WorkspaceShape.Check(value)
+        ?? (string.IsNullOrWhiteSpace(value.GetString()) ? "must be a folder path (send null for the default)"
+            : value.GetString()!.Any(char.IsControl) ? "must not contain control characters (NUL, line breaks, escapes)"
+            : null);
 
     private static string? CheckTimeZone(JsonElement value) =>
         value.ValueKind == JsonValueKind.String && TimeZoneInfo.TryFindSystemTimeZoneById(value.GetString()!, out _)

@@ -1,5 +1,5 @@
 using OpenMotoko.Agent;
-using OpenMotoko.Health;
+using OpenMotoko.Hosting;
 using OpenMotoko.Skills.Instructions;
 
 namespace OpenMotoko.Skills;
@@ -8,7 +8,8 @@ namespace OpenMotoko.Skills;
 /// Every skill the daemon knows: the built-in ones (with the tools registered for them) and the
 /// instruction skills installed as folders. Built-ins start enabled; installed folders start disabled.
 /// </summary>
-internal sealed class SkillCatalog(IEnumerable<IAgentTool> tools, InstructionSkillLibrary library, SkillStateStore state, SkillModes modes)
+internal sealed class SkillCatalog(IEnumerable<IAgentTool> tools, InstructionSkillLibrary library, SkillStateStore state, SkillModes modes,
+    Settings.SettingsStore settings)
 {
     public IReadOnlyList<SkillView> List()
     {
@@ -19,7 +20,7 @@ internal sealed class SkillCatalog(IEnumerable<IAgentTool> tools, InstructionSki
             .Concat(toolsBySkill.Keys.Where(id => BuiltInSkills.Find(id) is null).Order(StringComparer.Ordinal).Select(BuiltInSkills.Unlisted))
             .Select(skill => new SkillView(skill.Id, skill.Name, skill.Description, BuildInfo.Version, "builtin",
                 state.IsEnabled(skill.Id, defaultEnabled: true), toolsBySkill.GetValueOrDefault(skill.Id) ?? [],
-                skill.Capabilities, skill.Risk, SkillModes.Name(modes.ModeOf(skill.Id)), null));
+                skill.Capabilities, skill.Id == Shell.ShellSkill.Id ? Shell.ShellSkill.Risk(settings, skill.Risk) : skill.Risk, SkillModes.Name(modes.ModeOf(skill.Id)), null));
         var installed = library.List()
             .Where(skill => !toolsBySkill.ContainsKey(skill.Id))
             .Select(skill => new SkillView(skill.Id, skill.Name, skill.Description, skill.Version, "registry",

@@ -11,7 +11,7 @@ internal sealed class SkillToolPolicy(SkillStateStore state, SkillModes modes, A
 {
     public bool IsOffered(IAgentTool tool) => RefusalFor(tool.SkillId) is null;
 
-    public async ValueTask<ToolDecision> AuthorizeAsync(IAgentTool tool, ToolInvocation call, IAgentRunEvents events, CancellationToken cancellationToken)
+    public async ValueTask<ToolDecision> AuthorizeAsync(IAgentTool tool, ToolInvocation call, CancellationToken cancellationToken)
     {
         if (RefusalFor(tool.SkillId) is { } reason)
         {
@@ -23,7 +23,7 @@ internal sealed class SkillToolPolicy(SkillStateStore state, SkillModes modes, A
             return ToolDecision.Allow;
         }
         var outcome = await approvals.RequestAsync(
-            new ApprovalRequest(call.ConversationId, call.RunId, tool.SkillId, tool.Definition.Name, call.Arguments), events, cancellationToken);
+            new ApprovalRequest(call.ConversationId, call.RunId, tool.SkillId, tool.Definition.Name, call.Arguments), cancellationToken);
         if (!outcome.Approved)
         {
             SkillsLog.Refused(logger, tool.Definition.Name, tool.SkillId, outcome.Reason);

@@ -1,5 +1,5 @@
 using OpenMotoko.Agent;
-using OpenMotoko.Approvals;
+using OpenMotoko.Hosting;
 using OpenMotoko.Skills.Instructions;
 using OpenMotoko.Skills.Memory;
 
@@ -7,14 +7,13 @@ namespace OpenMotoko.Skills;
 
 internal static class SkillsServices
 {
-    /// <summary>The skill catalog, the tool policy (replacing the agent loop's open fallback), approvals, memory and instruction skills.</summary>
+    /// <summary>The skill catalog, the tool policy, memory and instruction skills, and the skills API's JSON.</summary>
     public static IServiceCollection AddSkills(this IServiceCollection services)
     {
         services.AddSingleton<SkillStateStore>();
         services.AddSingleton<SkillModes>();
         services.AddSingleton<InstructionSkillLibrary>();
         services.AddSingleton<SkillCatalog>();
-        services.AddSingleton<ApprovalBroker>();
         services.AddSingleton<IToolPolicy, SkillToolPolicy>();
 
         services.AddSingleton<MemoryStore>();
@@ -25,6 +24,7 @@ internal static class SkillsServices
 
         services.AddSingleton<IAgentTool, LoadSkillTool>();
         services.AddSingleton<ISystemPromptContributor, InstructionPromptContributor>();
+        services.AddJsonContext(SkillsJsonContext.Default);
         return services;
     }
 }

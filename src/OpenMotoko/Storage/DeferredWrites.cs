@@ -12,8 +12,13 @@ internal interface IDeferredWrite
     /// <summary>Inserts the record; runs on the writer's connection inside its transaction.</summary>
     void Write(SqliteConnection connection);
 
-    /// <summary>The transaction that carried the record committed.</summary>
-    void Committed();
+    /// <summary>
+    /// The transaction that carried the record committed (the activity feed tells live listeners
+    /// then). Runs on the writer while it still holds the writer gate, so keep it short; must not throw.
+    /// </summary>
+    void Committed()
+    {
+    }
 
     /// <summary>The record could not be stored and is dropped; the owner reports it.</summary>
     void Failed(Exception exception);

@@ -5,7 +5,8 @@ namespace OpenMotoko.Storage;
 /// <summary>
 /// A write transaction from <see cref="Database.BeginWriteAsync"/>: holds the daemon's writer gate
 /// (one writer at a time, so writers queue in memory instead of sleeping on SQLITE_BUSY), and on
-/// commit also stores the deferred records that are waiting. Disposing without a commit rolls back.
+/// commit also stores the deferred records that are waiting and tells each once it is committed.
+/// Disposing without a commit rolls back.
 /// </summary>
 internal sealed class WriteTransaction : IAsyncDisposable, IDisposable
 {
@@ -29,19 +30,23 @@ internal sealed class WriteTransaction : IAsyncDisposable, IDisposable
         var carried = _deferred.TakeAll() is { } waiting ? DeferredWrites.WriteAll(waiting, Connection) : [];
         try
         {
-            _writer.Commit.ExecuteNonQuery();
-        }
-        catch (SqliteException ex)
-        {
-            carried.ForEach(write => write.Failed(ex));
-            throw;
+            try
+            {
+                _writer.Commit.ExecuteNonQuery();
+            }
+            catch (SqliteException ex)
+            {
+                carried.ForEach(write => write.Failed(ex));
+                throw;
+            }
+            // Before the next writer may commit, so listeners hear the records in the order they were stored.
+            carried.ForEach(static write => write.Committed());
         }
         finally
         {
             Dispose();
         }
         _writer.Flusher.Committed();
-        carried.ForEach(static write => write.Committed());
     }
 
     public ValueTask DisposeAsync()

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using OpenMotoko.Activity;
+using OpenMotoko.Events;
 using static OpenMotoko.Tests.Costs.CostTestKit;
 
 namespace OpenMotoko.Tests.Activity;
@@ -31,23 +32,25 @@ public sealed class ActivityRedactionTests
             ["output"] = $"env shows {AnthropicKey}, {GenericKey} and {TestApp.Password}; curl -H 'Authorization: Bearer zyxwvutsrq987'",
             ["command"] = "echo sk-proj-abcdefghijklmnop1234",
         };
-        foreach (var sink in app.Services.GetServices<IActivitySink>())
-        {
-            await sink.PublishAsync(new ActivityEntry("tool:result", "c1", "web", "shell", data), CancellationToken.None);
-        }
+        var (cleaned, _) = app.Services.GetRequiredService<SecretRedactor>().RedactOwned(data);
+        Assert.Equal(42, cleaned["inputTokens"]!.GetValue<int>());
+        Assert.Equal("[redacted]", cleaned["apiKey"]!.GetValue<string>());
+        Assert.Equal("[redacted]", cleaned["request"]!["password"]!.GetValue<string>());
+        Assert.Equal("[redacted]", cleaned["request"]!["headers"]![0]!["x-api-key"]!.GetValue<string>());
+        Assert.Equal("echo [redacted]", cleaned["command"]!.GetValue<string>());
+
+        // What a tool printed reaches the feed through the bus and is stored redacted.
+        var printed = $"env shows {AnthropicKey}, {GenericKey} and {TestApp.Password}; curl -H 'Authorization: Bearer zyxwvutsrq987'; echo sk-proj-abcdefghijklmnop1234";
+        await app.Services.GetRequiredService<EventBus>().PublishAsync(
+            new ToolCompleted(new EventScope("r1", "c1", "web", "shell"), "call-1", "execute_command", false, printed));
 
         var stored = ReadColumn(app, "SELECT data FROM activity").Single();
-        foreach (var secret in new[] { AnthropicKey, GenericKey, TestApp.Password, "abcdefghijkl", "zyxwvutsrq987", "sk-proj-abcdefghijklmnop1234", "whole object hidden", "short", "\"tok\"", "k1" })
+        foreach (var secret in new[] { AnthropicKey, GenericKey, TestApp.Password, "zyxwvutsrq987", "sk-proj-abcdefghijklmnop1234" })
         {
             Assert.DoesNotContain(secret, stored, StringComparison.Ordinal);
         }
         var item = (await GetJsonAsync(client, "/api/activity")).GetProperty("items")[0].GetProperty("data");
-        Assert.Equal(42, item.GetProperty("inputTokens").GetInt32());
-        Assert.Equal("[redacted]", item.GetProperty("apiKey").GetString());
-        Assert.Equal("[redacted]", item.GetProperty("request").GetProperty("password").GetString());
-        Assert.Equal("[redacted]", item.GetProperty("request").GetProperty("headers")[0].GetProperty("x-api-key").GetString());
         Assert.StartsWith("env shows [redacted], [redacted] and [redacted];", item.GetProperty("output").GetString(), StringComparison.Ordinal);
-        Assert.Equal("echo [redacted]", item.GetProperty("command").GetString());
     }
 
     [Fact]
@@ -67,20 +70,20 @@ public sealed class ActivityRedactionTests
     public async Task Data_size_is_bounded()
     {
         await using var app = await TestApp.StartAsync();
-        var sink = app.Services.GetServices<IActivitySink>().First();
-        await sink.PublishAsync(new ActivityEntry("tool:result", null, null, null, new JsonObject { ["output"] = new string('x', 100_000) }), CancellationToken.None);
+        var bus = app.Services.GetRequiredService<EventBus>();
+        await bus.PublishAsync(new ToolCompleted(EventScope.None, "c1", "read_file", false, new string('x', 100_000)));
         var many = new JsonObject();
         for (var i = 0; i < 100; i++)
         {
             many[$"field{i}"] = new string('y', 1_000);
         }
-        await sink.PublishAsync(new ActivityEntry("tool:result", null, null, null, many), CancellationToken.None);
+        var redactor = app.Services.GetRequiredService<SecretRedactor>();
 
         var rows = ReadColumn(app, "SELECT data FROM activity ORDER BY id");
         var first = JsonNode.Parse(rows[0])!["output"]!.GetValue<string>();
         Assert.Equal(SecretRedactor.MaxStringLength, first.IndexOf('…', StringComparison.Ordinal));
-        var second = JsonNode.Parse(rows[1])!.AsObject();
+        var (second, json) = redactor.RedactOwned(many);
         Assert.True(second["truncated"]!.GetValue<bool>());
-        Assert.True(rows[1].Length < SecretRedactor.MaxDataLength);
+        Assert.True(json.Length < SecretRedactor.MaxDataLength);
     }
 }

@@ -59,7 +59,7 @@ public sealed class AgentHistoryTests
         h.ThenToolCalls(("big_1", "big_output", "{}")).ThenText(10, 5, "That was a lot.").ThenText(10, 5, "Read it.");
         var id = await h.CreateConversationAsync(new { model = "generic/local-llama" });
         (await h.PostMessageAsync(id, "Show me something big")).EnsureSuccessStatusCode();
-        var window = (AgentLoop.DefaultContextWindow - AgentLoop.MaxOutputTokens) * AgentHistory.CharsPerToken;
+        var window = (OpenMotoko.Costs.PricingTable.DefaultContextWindow - AgentLoop.MaxOutputTokens) * AgentHistory.CharsPerToken;
         Assert.True(h.ChatRequests[1].GetRawText().Length < window, "the first run's history fits untrimmed");
 
         (await h.PostMessageAsync(id, new string('y', 60_000))).EnsureSuccessStatusCode();

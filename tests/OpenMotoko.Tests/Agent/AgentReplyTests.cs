@@ -1,7 +1,8 @@
+using OpenMotoko.Providers;
 using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
-using OpenMotoko.Activity;
+using OpenMotoko.Events;
 using OpenMotoko.Agent;
 using OpenMotoko.Tests.Agent.Fakes;
 using OpenMotoko.Tests.Conversations;
@@ -18,8 +19,8 @@ public sealed class AgentReplyTests
         var observer = new CountingObserver();
         await using var h = await AgentHarness.StartAsync(s =>
         {
-            s.AddSingleton<IActivitySink>(sink);
-            s.AddSingleton<ILlmCallObserver>(observer);
+            s.AddSingleton<IEventSubscriber>(sink);
+            s.AddSingleton<IEventSubscriber>(observer);
         });
         h.ThenText(1000, 500, "Hello", " world");
         var id = await h.CreateConversationAsync();
@@ -55,7 +56,7 @@ public sealed class AgentReplyTests
         Assert.Equal("Say hello", (await h.GetConversationAsync(id)).GetProperty("title").GetString());
 
         Assert.Equal(("openai", "gpt-4o-mini", 1000L, 500L, 0.00045m), Assert.Single(observer.After));
-        Assert.Equal(["message:received", "cost:updated", "llm:complete", "message:sent"], sink.Entries.Select(e => e.Type));
+        Assert.Equal(["message:received", "llm:complete", "cost:updated", "message:sent"], sink.Entries.Select(e => e.Type));
         var llm = sink.Entries.Single(e => e.Type == "llm:complete");
         Assert.Equal(id, llm.ConversationId);
         Assert.Equal("openai", llm.Data["provider"]!.GetValue<string>());
@@ -134,7 +135,7 @@ public sealed class AgentReplyTests
     [Fact]
     public async Task A_refusing_call_observer_stops_the_run_before_any_provider_request()
     {
-        await using var h = await AgentHarness.StartAsync(s => s.AddSingleton<ILlmCallObserver, RefusingObserver>());
+        await using var h = await AgentHarness.StartAsync(s => s.AddSingleton<ILlmCallGate, RefusingObserver>());
         var id = await h.CreateConversationAsync();
 
         var body = await ConversationsApiTests.AssertEnvelope(await h.PostMessageAsync(id, "Hi"), HttpStatusCode.TooManyRequests, "BUDGET_EXCEEDED");

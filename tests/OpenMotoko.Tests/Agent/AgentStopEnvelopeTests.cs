@@ -14,7 +14,7 @@ public sealed class AgentStopEnvelopeTests
         var context = new DefaultHttpContext();
         context.Response.Body = new MemoryStream();
         var middleware = new ErrorEnvelopeMiddleware(
-            _ => throw new AgentStopException(429, "BUDGET_EXCEEDED", "Daily budget of $1.00 reached."), NullLogger<ErrorEnvelopeMiddleware>.Instance);
+            _ => throw new ApiException(429, "BUDGET_EXCEEDED", "Daily budget of $1.00 reached."), NullLogger<ErrorEnvelopeMiddleware>.Instance);
 
         await middleware.InvokeAsync(context);
 

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
-using OpenMotoko.Activity;
+using OpenMotoko.Events;
 using OpenMotoko.Agent;
 using OpenMotoko.Tests.Agent.Fakes;
 
@@ -13,7 +13,7 @@ public sealed class AgentToolTests
     public async Task A_tool_round_trip_feeds_the_fake_clock_time_back_to_the_model()
     {
         var sink = new RecordingSink();
-        await using var h = await AgentHarness.StartAsync(s => s.AddSingleton<IActivitySink>(sink));
+        await using var h = await AgentHarness.StartAsync(s => s.AddSingleton<IEventSubscriber>(sink));
         h.ThenToolCalls(("call_1", "get_current_time", """{"timezone":"Europe/Berlin"}""")).ThenText(300, 40, "It is 13:00 in Berlin.");
         var id = await h.CreateConversationAsync();
 
@@ -93,7 +93,7 @@ public sealed class AgentToolTests
             s.AddSingleton<IAgentTool>(new TextTool("hidden_tool", () => "secret"));
             s.AddSingleton<IAgentTool>(new TextTool("save_note", () => "written"));
             s.AddSingleton<IAgentTool>(new TextTool("explode", () => throw new InvalidOperationException("disk on fire")));
-            s.AddSingleton<IToolPolicy>(new PickyPolicy(hidden: "hidden_tool", refused: "save_note"));
+            s.AddSingleton<IToolPolicy>(sp => new PickyPolicy(sp.GetRequiredService<EventBus>(), hidden: "hidden_tool", refused: "save_note"));
         });
         h.ThenToolCalls(
             ("c1", "get_current_time", """{"timezone":"Mars/Olympus_Mons"}"""),

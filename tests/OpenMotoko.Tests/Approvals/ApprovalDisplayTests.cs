@@ -17,7 +17,7 @@ public sealed class ApprovalDisplayTests
     }
 
     private static Task<ToolDecision> AskAsync(TestApp app, CapturedRunEvents events, string argumentsJson) =>
-        Policy(app).AuthorizeAsync(Tool(app, "remember"), Call("remember", argumentsJson, "conv-7", "run-7"), events, CancellationToken.None).AsTask();
+        Policy(app).AuthorizeAsync(Tool(app, "remember"), Call("remember", argumentsJson, "conv-7", "run-7"), CancellationToken.None).AsTask();
 
     private static string Arguments(string fact) => new JsonObject { ["fact"] = fact }.ToJsonString();
 
@@ -28,7 +28,7 @@ public sealed class ApprovalDisplayTests
         await using var appScope = app;
         using var clientScope = client;
         var fact = "echo harmless" + new string(' ', 2100) + "; echo PWNED > pwned.txt";
-        var events = new CapturedRunEvents();
+        var events = CapturedRunEvents.On(app);
 
         _ = AskAsync(app, events, Arguments(fact));
         var (type, data) = await events.NextAsync();
@@ -58,7 +58,7 @@ public sealed class ApprovalDisplayTests
         var (app, client) = await StartAskingAsync();
         await using var appScope = app;
         using var clientScope = client;
-        var events = new CapturedRunEvents();
+        var events = CapturedRunEvents.On(app);
 
         _ = AskAsync(app, events, Arguments(fact));
         var (_, data) = await events.NextAsync();
@@ -73,7 +73,7 @@ public sealed class ApprovalDisplayTests
         var (app, client) = await StartAskingAsync();
         await using var appScope = app;
         using var clientScope = client;
-        var events = new CapturedRunEvents();
+        var events = CapturedRunEvents.On(app);
 
         var decision = await AskAsync(app, events, Arguments(new string('x', 64 * 1024))).WaitAsync(TimeSpan.FromSeconds(10));
 
@@ -89,7 +89,7 @@ public sealed class ApprovalDisplayTests
         var (app, client) = await StartAskingAsync();
         await using var appScope = app;
         using var clientScope = client;
-        var events = new CapturedRunEvents();
+        var events = CapturedRunEvents.On(app);
         var fact = new string('x', 64 * 1024 - 20);
 
         _ = AskAsync(app, events, Arguments(fact));
@@ -106,7 +106,7 @@ public sealed class ApprovalDisplayTests
         var (app, client) = await StartAskingAsync();
         await using var appScope = app;
         using var clientScope = client;
-        var events = new CapturedRunEvents();
+        var events = CapturedRunEvents.On(app);
 
         var decision = await AskAsync(app, events, """{"fact":"x\ud800y"}""").WaitAsync(TimeSpan.FromSeconds(10));
 

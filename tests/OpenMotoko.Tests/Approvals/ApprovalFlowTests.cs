@@ -20,7 +20,7 @@ public sealed class ApprovalFlowTests
     }
 
     private static Task<ToolDecision> AskAsync(TestApp app, CapturedRunEvents events, string argumentsJson, CancellationToken cancellationToken = default) =>
-        Policy(app).AuthorizeAsync(Tool(app, "remember"), Call("remember", argumentsJson, "conv-7", "run-7"), events, cancellationToken).AsTask();
+        Policy(app).AuthorizeAsync(Tool(app, "remember"), Call("remember", argumentsJson, "conv-7", "run-7"), cancellationToken).AsTask();
 
     [Fact]
     public async Task Approve_resumes_the_call_and_the_approval_is_listed_while_pending()
@@ -28,7 +28,7 @@ public sealed class ApprovalFlowTests
         var (app, client) = await StartAskingAsync();
         await using var appScope = app;
         using var clientScope = client;
-        var events = new CapturedRunEvents();
+        var events = CapturedRunEvents.On(app);
 
         var decision = AskAsync(app, events, """{"fact":"owner likes green tea"}""");
         var (type, data) = await events.NextAsync();
@@ -62,7 +62,7 @@ public sealed class ApprovalFlowTests
         var (app, client) = await StartAskingAsync();
         await using var appScope = app;
         using var clientScope = client;
-        var events = new CapturedRunEvents();
+        var events = CapturedRunEvents.On(app);
         var decision = AskAsync(app, events, """{"fact":"x"}""");
         var id = (await events.NextAsync()).Data["approvalId"]!.GetValue<string>();
 
@@ -88,7 +88,7 @@ public sealed class ApprovalFlowTests
         var (app, client) = await StartAskingAsync();
         await using var appScope = app;
         using var clientScope = client;
-        var events = new CapturedRunEvents();
+        var events = CapturedRunEvents.On(app);
         var decision = AskAsync(app, events, """{"fact":"x"}""");
         var id = (await events.NextAsync()).Data["approvalId"]!.GetValue<string>();
 
@@ -111,7 +111,7 @@ public sealed class ApprovalFlowTests
         await using var appScope = app;
         using var clientScope = client;
         using var run = new CancellationTokenSource();
-        var events = new CapturedRunEvents();
+        var events = CapturedRunEvents.On(app);
         var decision = AskAsync(app, events, """{"fact":"x"}""", run.Token);
         var id = (await events.NextAsync()).Data["approvalId"]!.GetValue<string>();
 
@@ -129,7 +129,7 @@ public sealed class ApprovalFlowTests
         var (app, client) = await StartAskingAsync();
         await using var appScope = app;
         using var clientScope = client;
-        var events = new CapturedRunEvents();
+        var events = CapturedRunEvents.On(app);
         _ = AskAsync(app, events, """{"fact":"x"}""");
         var id = (await events.NextAsync()).Data["approvalId"]!.GetValue<string>();
 
@@ -153,7 +153,7 @@ public sealed class ApprovalFlowTests
         await using var appScope = app;
         using var clientScope = client;
         await PutSettingsAsync(client, new Dictionary<string, object> { ["openaiApiKey"] = "sk-test-abcdefghijklmnop123" });
-        var events = new CapturedRunEvents();
+        var events = CapturedRunEvents.On(app);
 
         _ = AskAsync(app, events, """{"fact":"key is sk-test-abcdefghijklmnop123","apiKey":"whatever","note":"Bearer abcdefghijklmnop"}""");
         var (_, data) = await events.NextAsync();
@@ -180,7 +180,7 @@ public sealed class ApprovalFlowTests
         broker.Requested += approval => asked.TrySetResult(approval);
         broker.Settled += approval => settled.TrySetResult(approval.Status);
 
-        var decision = AskAsync(app, new CapturedRunEvents(), """{"fact":"x"}""");
+        var decision = AskAsync(app, CapturedRunEvents.On(app), """{"fact":"x"}""");
         var approval = await asked.Task.WaitAsync(TimeSpan.FromSeconds(10));
 
         Assert.Equal("remember", approval.Request.Tool);

@@ -99,6 +99,26 @@ public sealed class ConfigAndDoctorTests : IDisposable
     }
 
     [Fact]
+    public async Task Doctor_flags_an_unconfined_shell_and_running_as_root()
+    {
+        Assert.Equal(0, (await Config("set", "skills.shell.unsandboxed", "true")).ExitCode);
+
+        var result = await Cli.RunAsync(["doctor", "--data-dir", _dataDir, "--port", "0"]);
+
+        Assert.Contains(OpenMotoko.Skills.Shell.ShellSandbox.Detect().IsActive
+            ? "[warn] skills.shell.unsandboxed is true: should the sandbox stop working, commands would run unconfined"
+            : "skills.shell.unsandboxed is true, so commands run unconfined", result.Output, StringComparison.Ordinal);
+        if (OpenMotoko.Cli.Posix.IsRoot)
+        {
+            Assert.Contains("[warn] running as root: ", result.Output, StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.DoesNotContain("running as root", result.Output, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task Doctor_fails_on_a_busy_port_and_an_unsafe_bind()
     {
         using var busy = new TcpListener(IPAddress.Loopback, 0);
@@ -116,7 +136,8 @@ public sealed class ConfigAndDoctorTests : IDisposable
 
         var bindResult = await Cli.RunAsync(["doctor", "--data-dir", _dataDir, "--host", "0.0.0.0", "--port", "0"]);
         Assert.Equal(1, bindResult.ExitCode);
-        Assert.Contains("[FAIL] bind 0.0.0.0 is reachable from the network but no password is set", bindResult.Output, StringComparison.Ordinal);
+        // The refusal `serve` itself would give, word for word.
+        Assert.Contains("[FAIL] bind 0.0.0.0:0: Refusing to listen on 0.0.0.0: without a password", bindResult.Output, StringComparison.Ordinal);
     }
 
     [Fact]

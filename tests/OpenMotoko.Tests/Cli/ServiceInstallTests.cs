@@ -44,6 +44,47 @@ public sealed class ServiceInstallTests : IDisposable
         Assert.False(File.Exists(path) && File.ReadAllText(path) == unit);
     }
 
+    [Fact]
+    public async Task A_system_unit_runs_as_a_dedicated_user_created_when_missing_and_owning_the_data_dir()
+    {
+        var result = await Cli.RunAsync(["service", "install", "--dry-run", "--system", "--platform", "systemd",
+            "--binary", "/usr/local/bin/openmotoko", "--data-dir", "/var/lib/openmotoko"], Environment);
+
+        Assert.Equal(0, result.ExitCode);
+        var unit = WrittenFile(result.Output).Content.Split('\n');
+        Assert.Contains("User=openmotoko", unit);
+        Assert.DoesNotContain(unit, line => line.StartsWith("Group=", StringComparison.Ordinal));
+        var runs = result.Output.Split('\n').Where(l => l.StartsWith("Would run: ", StringComparison.Ordinal)).ToList();
+        var useradd = "Would run: useradd --system --user-group --home-dir /var/lib/openmotoko --no-create-home --shell /usr/sbin/nologin openmotoko";
+        Assert.Equal(OpenMotoko.Cli.ServiceUser.Exists("openmotoko") ? [] : [useradd], runs.Where(l => l.Contains("useradd", StringComparison.Ordinal)));
+        Assert.Equal([
+            "Would run: chown -R openmotoko: /var/lib/openmotoko",
+            "Would run: systemctl daemon-reload",
+            "Would run: systemctl enable --now openmotoko.service",
+        ], runs.Where(l => !l.Contains("useradd", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task Run_as_an_existing_user_creates_nobody_and_run_as_root_keeps_root()
+    {
+        var existing = await Cli.RunAsync(["service", "install", "--dry-run", "--system", "--platform", "systemd",
+            "--binary", "/usr/local/bin/openmotoko", "--data-dir", "/srv/motoko", "--run-as", "nobody"], Environment);
+        Assert.Contains("User=nobody", existing.Output.Split('\n'));
+        Assert.DoesNotContain("useradd", existing.Output, StringComparison.Ordinal);
+        Assert.Contains("Would run: chown -R nobody: /srv/motoko", existing.Output.Split('\n'));
+
+        var root = await Cli.RunAsync(["service", "install", "--dry-run", "--system", "--platform", "systemd",
+            "--binary", "/usr/local/bin/openmotoko", "--data-dir", "/srv/motoko", "--run-as", "root"], Environment);
+        Assert.Equal(0, root.ExitCode);
+        Assert.DoesNotContain("User=", root.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("useradd", root.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("chown", root.Output, StringComparison.Ordinal);
+
+        var user = await Cli.RunAsync(["service", "install", "--dry-run", "--user", "--platform", "systemd", "--binary", "/usr/local/bin/openmotoko"], Environment);
+        Assert.DoesNotContain("User=", user.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("chown", user.Output, StringComparison.Ordinal);
+    }
+
     [SystemdAnalyzeFact]
     public async Task Systemd_system_unit_passes_systemd_analyze_verify()
     {

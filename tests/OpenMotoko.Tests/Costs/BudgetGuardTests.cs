@@ -1,3 +1,4 @@
+using OpenMotoko.Events;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using OpenMotoko.Agent;
@@ -146,9 +147,9 @@ public sealed class BudgetGuardTests
     public async Task A_call_that_finished_is_recorded_even_when_the_run_was_cancelled()
     {
         await using var app = await StartAsync(new { daily = 0.01, monthly = 0 });
-        var observer = app.Services.GetServices<ILlmCallObserver>().Single();
-
-        await observer.AfterCallAsync(new LlmCall("c9", "anthropic", "claude-sonnet-4-5"), 1234, 567, 0.012207m, true, new CancellationToken(canceled: true));
+        // The router publishes a finished call whatever became of the run; the guard records it.
+        await app.Services.GetRequiredService<EventBus>().PublishAsync(
+            new LlmCompleted(new EventScope("run-9", "c9", "api"), "anthropic", "claude-sonnet-4-5", 1234, 567, 0.012207m, true));
 
         Assert.Equal(["c9|12207"], ReadColumn(app, "SELECT conversation_id || '|' || cost_micros FROM llm_usage"));
         Assert.Equal("Daily budget of $0.01 reached ($0.012207 spent today).", (await RefusedAsync(app)).Message);

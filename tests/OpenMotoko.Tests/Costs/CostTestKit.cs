@@ -2,34 +2,36 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
-using OpenMotoko.Agent;
+using OpenMotoko.Events;
+using OpenMotoko.Hosting;
+using OpenMotoko.Providers;
 using OpenMotoko.Costs;
 using OpenMotoko.Storage;
 
 namespace OpenMotoko.Tests.Costs;
 
-/// <summary>Drives the registered LLM call observers the way the agent loop does, and reads the results back.</summary>
+/// <summary>Drives the budget guard the way the router does, and reads the results back.</summary>
 internal static class CostTestKit
 {
-    /// <summary>One LLM call: every observer before it (may throw), then every observer after it with the priced usage.</summary>
+    /// <summary>One LLM call: every registered gate before it (may throw), then the priced call published on the bus, then the gates' holds released.</summary>
     public static async Task CallAsync(TestApp app, string provider, string model, long input, long output, string conversationId = "conv-1")
     {
-        var observers = app.Services.GetServices<ILlmCallObserver>().ToList();
-        Assert.NotEmpty(observers);
+        var gates = app.Services.GetServices<ILlmCallGate>().ToList();
+        Assert.NotEmpty(gates);
         var call = new LlmCall(conversationId, provider, model);
-        foreach (var observer in observers)
+        var holds = new List<IDisposable?>();
+        foreach (var gate in gates)
         {
-            await observer.BeforeCallAsync(call, CancellationToken.None);
+            holds.Add(await gate.BeforeCallAsync(call, CancellationToken.None));
         }
         var priced = PricingTable.Price(provider, model, input, output);
-        foreach (var observer in observers)
-        {
-            await observer.AfterCallAsync(call, input, output, priced.Cost, priced.PriceKnown, CancellationToken.None);
-        }
+        await app.Services.GetRequiredService<EventBus>().PublishAsync(
+            new LlmCompleted(new EventScope(null, conversationId, null), provider, model, input, output, priced.Cost, priced.PriceKnown));
+        holds.ForEach(hold => hold?.Dispose());
     }
 
-    public static async Task<AgentStopException> RefusedAsync(TestApp app, string provider = "anthropic", string model = "claude-sonnet-4-5") =>
-        await Assert.ThrowsAsync<AgentStopException>(() => CallAsync(app, provider, model, 1, 1));
+    public static async Task<ApiException> RefusedAsync(TestApp app, string provider = "anthropic", string model = "claude-sonnet-4-5") =>
+        await Assert.ThrowsAsync<ApiException>(() => CallAsync(app, provider, model, 1, 1));
 
     public static async Task PutAsync(HttpClient client, string path, object body)
     {

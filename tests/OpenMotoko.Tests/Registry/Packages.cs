@@ -28,6 +28,8 @@ internal static class Packages
     public static PaxTarEntry File(string name, byte[] content) =>
         new(TarEntryType.RegularFile, name) { DataStream = new MemoryStream(content) };
 
+    public static PaxTarEntry Folder(string name) => new(TarEntryType.Directory, name);
+
     public static PaxTarEntry Link(TarEntryType type, string name, string target) => new(type, name) { LinkName = target };
 
     public static byte[] Zip(params (string Name, byte[] Content, int UnixMode)[] entries)

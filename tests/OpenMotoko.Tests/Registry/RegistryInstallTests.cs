@@ -156,6 +156,12 @@ public sealed class RegistryInstallTests
             { "zip-traversal", Packages.Zip(("SKILL.md", "---\nname: a\ndescription: b\n---\n"u8.ToArray(), 0x81A4), ("../escaped.txt", "pwned"u8.ToArray(), 0x81A4)), null },
             { "zip-symlink", Packages.Zip(("SKILL.md", "---\nname: a\ndescription: b\n---\n"u8.ToArray(), 0x81A4), ("etc", "/etc"u8.ToArray(), 0xA1FF)), null },
             { "not-an-archive", "just some text, not an archive"u8.ToArray(), null },
+            { "duplicate", Packages.TarGz(Packages.File("SKILL.md", Packages.SkillMd), Packages.File("SKILL.md", "---\nname: other\ndescription: x\n---\n")), null },
+            { "file-then-folder", Packages.TarGz(Packages.File("SKILL.md", Packages.SkillMd), Packages.File("notes", "x"), Packages.Folder("notes/")), null },
+            { "folder-then-file", Packages.TarGz(Packages.File("SKILL.md", Packages.SkillMd), Packages.Folder("notes/"), Packages.File("notes", "x")), null },
+            { "file-under-file", Packages.TarGz(Packages.File("SKILL.md", Packages.SkillMd), Packages.File("notes", "x"), Packages.File("notes/a.md", "y")), null },
+            { "zip-duplicate", Packages.Zip(("SKILL.md", "---\nname: a\ndescription: b\n---\n"u8.ToArray(), 0x81A4), ("SKILL.md", "---\nname: c\ndescription: d\n---\n"u8.ToArray(), 0x81A4)), null },
+            { "zip-clash", Packages.Zip(("SKILL.md", "---\nname: a\ndescription: b\n---\n"u8.ToArray(), 0x81A4), ("notes", "x"u8.ToArray(), 0x81A4), ("notes/a.md", "y"u8.ToArray(), 0x81A4)), null },
         };
     }
 
@@ -175,6 +181,12 @@ public sealed class RegistryInstallTests
         ["zip-traversal"] = "climbs out of the package with '..'",
         ["zip-symlink"] = "link or special file",
         ["not-an-archive"] = "neither a .tar.gz nor a .zip",
+        ["duplicate"] = "appears twice",
+        ["file-then-folder"] = "both a file and a folder",
+        ["folder-then-file"] = "both a file and a folder",
+        ["file-under-file"] = "both a file and a folder",
+        ["zip-duplicate"] = "appears twice",
+        ["zip-clash"] = "both a file and a folder",
     };
 
     [Theory]

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using Microsoft.Extensions.DependencyInjection;
 using OpenMotoko.Agent;
+using OpenMotoko.Events;
 
 namespace OpenMotoko.Tests.Skills;
 
@@ -50,13 +51,29 @@ internal static class SkillTestKit
     }
 }
 
-/// <summary>An outside listener on one run's events, as the SSE stream or a chat channel would be.</summary>
-internal sealed class CapturedRunEvents : IAgentRunEvents
+/// <summary>
+/// An outside listener on the runs' own streams: every event on the bus that a run's SSE stream shows,
+/// by its stream name and data, as a client of that stream would read it.
+/// </summary>
+internal sealed class CapturedRunEvents : IEventSubscriber
 {
     private readonly Channel<(string Type, JsonObject Data)> _events = Channel.CreateUnbounded<(string, JsonObject)>();
 
-    public ValueTask EmitAsync(string type, JsonObject data, CancellationToken cancellationToken) =>
-        _events.Writer.WriteAsync((type, data), cancellationToken);
+    public static CapturedRunEvents On(TestApp app)
+    {
+        var captured = new CapturedRunEvents();
+        app.Services.GetRequiredService<EventBus>().Subscribe(captured);
+        return captured;
+    }
+
+    public ValueTask OnEventAsync(AgentEvent e)
+    {
+        if (e.Scope.RunId is not null && RunStreamFormat.NameOf(e) is { } name)
+        {
+            _events.Writer.TryWrite((name, (JsonObject)JsonNode.Parse(RunStreamFormat.DataOf(e))!));
+        }
+        return ValueTask.CompletedTask;
+    }
 
     public async Task<(string Type, JsonObject Data)> NextAsync() =>
         await _events.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));

@@ -15,8 +15,8 @@ public sealed class SkillToolPolicyTests
         using var toggle = await client.PostAsync("/api/skills/memory/toggle", null);
 
         Assert.False(Policy(app).IsOffered(recall));
-        var events = new CapturedRunEvents();
-        var decision = await Policy(app).AuthorizeAsync(recall, Call("recall", """{"query":"x"}"""), events, CancellationToken.None);
+        var events = CapturedRunEvents.On(app);
+        var decision = await Policy(app).AuthorizeAsync(recall, Call("recall", """{"query":"x"}"""), CancellationToken.None);
         Assert.False(decision.Allowed);
         Assert.Contains("disabled", decision.Reason, StringComparison.Ordinal);
         Assert.False(events.TryRead(out _));
@@ -32,7 +32,7 @@ public sealed class SkillToolPolicyTests
 
         Assert.False(Policy(app).IsOffered(Tool(app, "recall")));
         Assert.False(Policy(app).IsOffered(Tool(app, "remember")));
-        var decision = await Policy(app).AuthorizeAsync(Tool(app, "recall"), Call("recall", """{"query":"x"}"""), new CapturedRunEvents(), CancellationToken.None);
+        var decision = await Policy(app).AuthorizeAsync(Tool(app, "recall"), Call("recall", """{"query":"x"}"""), CancellationToken.None);
         Assert.False(decision.Allowed);
         Assert.Contains("skills.memory.mode", decision.Reason, StringComparison.Ordinal);
         Assert.Equal("off", (await SkillAsync(client, "memory")).GetProperty("mode").GetString());
@@ -44,13 +44,13 @@ public sealed class SkillToolPolicyTests
         await using var app = await TestApp.StartAsync();
         using var client = await app.LoginClientAsync();
         await PutSettingsAsync(client, new Dictionary<string, string> { ["skills.memory.mode"] = "ask" });
-        var events = new CapturedRunEvents();
+        var events = CapturedRunEvents.On(app);
 
-        var read = await Policy(app).AuthorizeAsync(Tool(app, "recall"), Call("recall", """{"query":"x"}"""), events, CancellationToken.None);
+        var read = await Policy(app).AuthorizeAsync(Tool(app, "recall"), Call("recall", """{"query":"x"}"""), CancellationToken.None);
         Assert.True(read.Allowed);
         Assert.False(events.TryRead(out _));
 
-        var write = Policy(app).AuthorizeAsync(Tool(app, "remember"), Call("remember", """{"fact":"likes tea"}"""), events, CancellationToken.None).AsTask();
+        var write = Policy(app).AuthorizeAsync(Tool(app, "remember"), Call("remember", """{"fact":"likes tea"}"""), CancellationToken.None).AsTask();
         var (type, _) = await events.NextAsync();
         Assert.Equal("approval.required", type);
         Assert.False(write.IsCompleted);
@@ -60,9 +60,9 @@ public sealed class SkillToolPolicyTests
     public async Task Mode_auto_runs_state_changing_calls_without_asking()
     {
         await using var app = await TestApp.StartAsync();
-        var events = new CapturedRunEvents();
+        var events = CapturedRunEvents.On(app);
 
-        var decision = await Policy(app).AuthorizeAsync(Tool(app, "remember"), Call("remember", """{"fact":"likes tea"}"""), events, CancellationToken.None);
+        var decision = await Policy(app).AuthorizeAsync(Tool(app, "remember"), Call("remember", """{"fact":"likes tea"}"""), CancellationToken.None);
 
         Assert.True(decision.Allowed);
         Assert.False(events.TryRead(out _));

@@ -36,6 +36,20 @@ public sealed class SkillsApiTests
     }
 
     [Fact]
+    public async Task The_shell_is_a_critical_risk_once_it_may_run_without_a_sandbox()
+    {
+        await using var app = await TestApp.StartAsync();
+        using var client = await app.LoginClientAsync();
+
+        await PutSettingsAsync(client, new Dictionary<string, object> { ["skills.shell.unsandboxed"] = true });
+
+        Assert.Equal("critical", (await SkillAsync(client, "shell")).GetProperty("risk").GetString());
+        Assert.Equal("medium", (await SkillAsync(client, "filesystem")).GetProperty("risk").GetString());
+        await PutSettingsAsync(client, new Dictionary<string, object> { ["skills.shell.unsandboxed"] = false });
+        Assert.Equal("high", (await SkillAsync(client, "shell")).GetProperty("risk").GetString());
+    }
+
+    [Fact]
     public async Task Skills_need_a_session()
     {
         await using var app = await TestApp.StartAsync();

@@ -37,10 +37,11 @@ internal sealed partial class DaemonProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<DaemonProcess> StartAsync(string dataDir, IReadOnlyDictionary<string, string> environment)
+    /// <param name="launcher">A program and its arguments that start dotnet, e.g. setpriv to run it as another user.</param>
+    public static async Task<DaemonProcess> StartAsync(string dataDir, IReadOnlyDictionary<string, string> environment, string[]? launcher = null)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in new[] { DaemonDll, "serve", "--host", "127.0.0.1", "--port", "0", "--data-dir", dataDir })
+        var start = new ProcessStartInfo(launcher?[0] ?? "dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in (launcher?[1..] ?? []).Concat([DaemonDll, "serve", "--host", "127.0.0.1", "--port", "0", "--data-dir", dataDir]))
         {
             start.ArgumentList.Add(argument);
         }

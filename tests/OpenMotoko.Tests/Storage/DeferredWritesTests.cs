@@ -4,6 +4,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using OpenMotoko.Activity;
 using OpenMotoko.Conversations;
+using OpenMotoko.Events;
 using OpenMotoko.Storage;
 using OpenMotoko.Tests.Agent;
 using OpenMotoko.Tests.Costs;
@@ -26,7 +27,7 @@ public sealed class DeferredWritesTests
         }
 
         // Read the file as another process would, without flushing and without moving the clock.
-        Assert.Equal(["message:received", "cost:updated", "llm:complete", "message:sent"],
+        Assert.Equal(["message:received", "llm:complete", "cost:updated", "message:sent"],
             Column(h.App, "SELECT type FROM activity ORDER BY id"));
         Assert.Equal(["openai|100|20"], Column(h.App, "SELECT provider || '|' || input_tokens || '|' || output_tokens FROM llm_usage"));
         Assert.Equal(["user", "assistant"], Column(h.App, "SELECT role FROM messages ORDER BY created_at, rowid"));
@@ -48,9 +49,9 @@ public sealed class DeferredWritesTests
         Assert.True(await store.AppendAsync(conversation.Id, null, [message], CancellationToken.None));
 
         Assert.IsType<SqliteException>(broken.Failure);
+        Assert.Null(good.Failure);
         Assert.False(broken.WasCommitted);
         Assert.True(good.WasCommitted);
-        Assert.Null(good.Failure);
         Assert.Equal(["kept"], Column(app, "SELECT content FROM messages"));
         Assert.Equal(["test:good"], Column(app, "SELECT type FROM activity"));
     }
@@ -66,12 +67,12 @@ public sealed class DeferredWritesTests
 
         // Appending to a missing conversation rolls back: the record must not be lost with it.
         Assert.False(await store.AppendAsync("missing", null, [], CancellationToken.None));
-        Assert.False(waiting.WasCommitted);
         Assert.Empty(Column(app, "SELECT type FROM activity"));
+        Assert.False(waiting.WasCommitted);
 
         await store.CreateAsync("t", null, null, null, CancellationToken.None);
-        Assert.True(waiting.WasCommitted);
         Assert.Equal(["test:waiting"], Column(app, "SELECT type FROM activity"));
+        Assert.True(waiting.WasCommitted);
     }
 
     [Fact]
@@ -80,14 +81,14 @@ public sealed class DeferredWritesTests
         await using var app = await TestApp.StartAsync();
         var log = app.Services.GetRequiredService<ActivityLog>();
 
-        await log.PublishAsync(new ActivityEntry("test:timer", null, null, null, []), CancellationToken.None);
+        await log.OnEventAsync(new MessageReceived(EventScope.None, "timer"));
         Assert.Empty(Column(app, "SELECT type FROM activity"));
         app.Time.Advance(DeferredWrites.FlushDelay);
         await WaitForAsync(() => Column(app, "SELECT type FROM activity").Count == 1);
 
-        await log.PublishAsync(new ActivityEntry("test:shutdown", null, null, null, new JsonObject { ["n"] = 1 }), CancellationToken.None);
+        await log.OnEventAsync(new ToolCompleted(EventScope.None, "c1", "t", false, "shutdown"));
         await app.RestartAsync();
-        Assert.Equal(["test:timer", "test:shutdown"], Column(app, "SELECT type FROM activity ORDER BY id"));
+        Assert.Equal(["message:received", "tool:result"], Column(app, "SELECT type FROM activity ORDER BY id"));
     }
 
     private static async Task WaitForAsync(Func<bool> condition)
@@ -105,7 +106,6 @@ public sealed class DeferredWritesTests
 
     private sealed class RecordingWrite(string sql) : IDeferredWrite
     {
-        public bool WasCommitted { get; private set; }
         public Exception? Failure { get; private set; }
 
         public void Write(SqliteConnection connection)
@@ -114,6 +114,8 @@ public sealed class DeferredWritesTests
             command.CommandText = sql;
             command.ExecuteNonQuery();
         }
+
+        public bool WasCommitted { get; private set; }
 
         public void Committed() => WasCommitted = true;
 

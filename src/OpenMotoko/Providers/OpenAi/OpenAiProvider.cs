@@ -110,7 +110,7 @@ internal sealed class OpenAiProvider(OpenAiEndpoint endpoint, IHttpClientFactory
         new(price.ModelPrefix, price.Name, price.ContextWindow, price.SupportsTools, price.InputPerMTok, price.OutputPerMTok);
 
     private static ModelInfo DescribeServerModel(string id) =>
-        ModelPricing.FindAnyProvider(id) is { } price
+        PricingTable.FindAnyProvider(id) is { } price
             ? new ModelInfo(id, price.Name, price.ContextWindow, price.SupportsTools, price.InputPerMTok, price.OutputPerMTok)
             : new ModelInfo(id, id, 0, true, 0m, 0m);
 

@@ -21,7 +21,7 @@ internal sealed class EditFileTool(WorkspacePaths workspace) : IAgentTool
     public bool ChangesState => true;
 
     public Task<ToolOutcome> InvokeAsync(ToolInvocation invocation, CancellationToken cancellationToken) =>
-        FileToolErrors.GuardAsync(() => EditAsync(invocation, cancellationToken));
+        FileToolErrors.GuardAsync(workspace, () => EditAsync(invocation, cancellationToken));
 
     private async Task<ToolOutcome> EditAsync(ToolInvocation invocation, CancellationToken cancellationToken)
     {

@@ -24,7 +24,7 @@ internal sealed class ListDirectoryTool(WorkspacePaths workspace) : IAgentTool
     public bool ChangesState => false;
 
     public Task<ToolOutcome> InvokeAsync(ToolInvocation invocation, CancellationToken cancellationToken) =>
-        FileToolErrors.GuardAsync(() =>
+        FileToolErrors.GuardAsync(workspace, () =>
         {
             var args = new ToolArguments(invocation.Arguments);
             var rawPath = args.String("path", required: false) ?? ".";

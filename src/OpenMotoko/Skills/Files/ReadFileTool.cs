@@ -1,21 +1,29 @@
+using System.Globalization;
 using System.Text;
 using OpenMotoko.Agent;
 using OpenMotoko.Providers;
 
 namespace OpenMotoko.Skills.Files;
 
-/// <summary>read_file: a window of lines of a text file in the workspace; binary files are described, not dumped.</summary>
+/// <summary>
+/// read_file: a window of lines of a text file in the workspace; binary files are described, not
+/// dumped. Lines are read with fixed buffers: a long line is cut (the answer says how to read on),
+/// so the memory a call takes does not grow with the file or its longest line.
+/// </summary>
 internal sealed class ReadFileTool(WorkspacePaths workspace) : IAgentTool
 {
     public const int DefaultLimit = 2000;
+    public const int MaxLineChars = 10_000;
 
     private static readonly ToolDefinition Tool = new("read_file",
-        "Reads a text file in the workspace. Returns up to 'limit' lines starting at line 'offset' (1-based), at most 1 MiB.",
+        $"Reads a text file in the workspace. Returns up to 'limit' lines starting at line 'offset' (1-based), at most 1 MiB in all. " +
+        $"A line longer than {MaxLineChars} characters is cut; the answer says which 'offset' and 'column' read on from there.",
         ToolArguments.Schema("""
         {"type":"object","properties":{
           "path":{"type":"string","description":"File path, relative to the workspace"},
           "offset":{"type":"integer","minimum":1,"description":"First line to read (1-based, default 1)"},
-          "limit":{"type":"integer","minimum":1,"maximum":100000,"description":"Number of lines (default 2000)"}},
+          "limit":{"type":"integer","minimum":1,"maximum":100000,"description":"Number of lines (default 2000)"},
+          "column":{"type":"integer","minimum":1,"description":"Character of the first line to start at (1-based, default 1), to read on in a cut line"}},
          "required":["path"],"additionalProperties":false}
         """));
 
@@ -24,7 +32,7 @@ internal sealed class ReadFileTool(WorkspacePaths workspace) : IAgentTool
     public bool ChangesState => false;
 
     public Task<ToolOutcome> InvokeAsync(ToolInvocation invocation, CancellationToken cancellationToken) =>
-        FileToolErrors.GuardAsync(() => ReadAsync(invocation, cancellationToken));
+        FileToolErrors.GuardAsync(workspace, () => ReadAsync(invocation, cancellationToken));
 
     private async Task<ToolOutcome> ReadAsync(ToolInvocation invocation, CancellationToken cancellationToken)
     {
@@ -32,6 +40,7 @@ internal sealed class ReadFileTool(WorkspacePaths workspace) : IAgentTool
         var rawPath = args.String("path");
         var offset = args.Integer("offset", 1, int.MaxValue) ?? 1;
         var limit = args.Integer("limit", 1, 100_000) ?? DefaultLimit;
+        var column = args.Integer("column", 1, int.MaxValue) ?? 1;
         if (args.Error is { } bad)
         {
             return ToolOutcome.Error(bad);
@@ -50,24 +59,42 @@ internal sealed class ReadFileTool(WorkspacePaths workspace) : IAgentTool
         {
             return ToolOutcome.Ok($"'{path.RelativePath}' is a binary file, {stream.Length} bytes; not shown");
         }
-        using var reader = new StreamReader(stream, new UTF8Encoding(false));
+        var reader = new LineReader(stream);
         var output = new StringBuilder();
+        var window = new StringBuilder();
         var line = 0;
         var shown = 0;
-        while (await reader.ReadLineAsync(cancellationToken) is { } text)
+        while (true)
         {
+            var wanted = line + 1 >= offset;
+            var skip = line + 1 == offset ? column - 1L : 0L;
+            window.Clear();
+            var length = await reader.NextLineAsync(skip, MaxLineChars, wanted ? window : null, cancellationToken);
+            if (length < 0)
+            {
+                break;
+            }
             line++;
-            if (line < offset)
+            if (!wanted)
             {
                 continue;
             }
-            if (shown == limit || output.Length + text.Length > TextFiles.MaxReadBytes)
+            if (skip > length)
             {
-                output.Append(System.Globalization.CultureInfo.InvariantCulture,
-                    $"[more lines follow: continue with offset={line}]\n");
+                return ToolOutcome.Error($"column {column} is past the end of line {line} of '{path.RelativePath}' ({length} characters)");
+            }
+            if (shown == limit || output.Length + window.Length > TextFiles.MaxReadBytes)
+            {
+                output.Append(CultureInfo.InvariantCulture, $"[more lines follow: continue with offset={line}]\n");
                 return ToolOutcome.Ok(output.ToString());
             }
-            output.Append(text).Append('\n');
+            output.Append(window).Append('\n');
+            var shownTo = skip + window.Length;
+            if (shownTo < length)
+            {
+                output.Append(CultureInfo.InvariantCulture,
+                    $"[line {line} is cut: characters {skip + 1}-{shownTo} of {length} shown; read on with offset={line} column={shownTo + 1}]\n");
+            }
             shown++;
         }
         if (line < offset && line > 0)

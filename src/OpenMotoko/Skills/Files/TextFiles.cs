@@ -95,49 +95,14 @@ internal static class TextFiles
     }
 
     /// <summary>
-    /// Writes through a new temp file beside the target (O_EXCL: never follows a planted link), then
-    /// renames it over the target: readers see the old or the new file, never half of one.
+    /// Writes through a new temp file beside the target, then renames it over the target: readers see
+    /// the old or the new file, never half of one (see <see cref="AtomicFileWriter"/>).
     /// </summary>
-    public static async Task<string?> WriteAtomicAsync(WorkspacePaths workspace, WorkspacePath path, string content, CancellationToken cancellationToken)
+    public static Task<string?> WriteAtomicAsync(WorkspacePaths workspace, WorkspacePath path, string content, CancellationToken cancellationToken)
     {
         var bytes = new UTF8Encoding(false).GetBytes(content);
-        if (bytes.Length > MaxWriteBytes)
-        {
-            return $"content is {bytes.Length} bytes, over the limit of {MaxWriteBytes}";
-        }
-        if (Directory.Exists(path.FullPath))
-        {
-            return $"'{path.RelativePath}' is a directory";
-        }
-        var parent = Path.GetDirectoryName(path.FullPath)!;
-        Directory.CreateDirectory(parent);
-        if (NativePath.Real(parent) is not { } realParent || !WorkspacePaths.IsInside(realParent, workspace.Root))
-        {
-            return $"the folder of '{path.RelativePath}' changed to point outside the workspace; refused";
-        }
-        var temp = Path.Join(realParent, $".{Path.GetFileName(path.FullPath)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            await using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-            {
-                if (!workspace.IsOpenedInside(stream.SafeFileHandle))
-                {
-                    return $"the folder of '{path.RelativePath}' changed to point outside the workspace; refused";
-                }
-                await stream.WriteAsync(bytes, cancellationToken);
-                await stream.FlushAsync(cancellationToken);
-                stream.Flush(flushToDisk: true);
-            }
-            if (!OperatingSystem.IsWindows() && File.Exists(path.FullPath))
-            {
-                File.SetUnixFileMode(temp, File.GetUnixFileMode(path.FullPath));
-            }
-            File.Move(temp, Path.Join(realParent, Path.GetFileName(path.FullPath)), overwrite: true);
-            return null;
-        }
-        finally
-        {
-            File.Delete(temp);
-        }
+        return bytes.Length > MaxWriteBytes
+            ? Task.FromResult<string?>($"content is {bytes.Length} bytes, over the limit of {MaxWriteBytes}")
+            : AtomicFileWriter.WriteAsync(workspace, path, bytes, cancellationToken);
     }
 }

@@ -24,7 +24,7 @@ internal sealed class WorkspacePaths(Func<string> root, string? dataDir = null, 
 
     /// <summary>The workspace from <c>agent.workspace</c> (relative to the data dir), else <c>&lt;data dir&gt;/workspace</c>; read per call so a change applies at once.</summary>
     public static WorkspacePaths FromSettings(SettingsStore settings, DaemonOptions options) =>
-        new(() => Path.GetFullPath(settings.GetString(SettingsCatalog.Workspace) ?? "workspace", options.DataDir),
+        new(() => Path.GetFullPath(Usable(settings.GetString(SettingsCatalog.Workspace) ?? "workspace"), options.DataDir),
             options.DataDir, options.DatabasePath);
 
     /// <summary>The daemon's data dir, kept out of reach of the tools (the shell sandbox hides it too).</summary>
@@ -38,7 +38,7 @@ internal sealed class WorkspacePaths(Func<string> root, string? dataDir = null, 
     {
         get
         {
-            var configured = Path.GetFullPath(root());
+            var configured = Path.GetFullPath(Usable(root()));
             Directory.CreateDirectory(configured);
             return NativePath.Real(configured) ?? configured;
         }
@@ -65,14 +65,15 @@ internal sealed class WorkspacePaths(Func<string> root, string? dataDir = null, 
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            error = $"the workspace cannot be created: {e.Message}";
+            // The reason would name host folders around the workspace; the owner finds it in the setting.
+            error = "the workspace folder cannot be created or opened; check the agent.workspace setting";
             return null;
         }
         var configured = Path.GetFullPath(root());
         var candidate = Path.GetFullPath(path, workspace);
         if (!IsInside(candidate, workspace) && !IsInside(candidate, configured))
         {
-            error = $"'{path}' is outside the workspace ({workspace}); use a path inside it";
+            error = $"'{path}' is outside the workspace; use a path inside it";
             return null;
         }
         if (IsInside(candidate, configured) && !IsInside(candidate, workspace))
@@ -86,7 +87,7 @@ internal sealed class WorkspacePaths(Func<string> root, string? dataDir = null, 
         }
         if (!IsInside(real, workspace))
         {
-            error = $"'{path}' leads outside the workspace through a symbolic link (to {real}); refused";
+            error = LinkRefused(path);
             return null;
         }
         if (ProtectedReason(real, workspace) is { } reason)
@@ -140,6 +141,17 @@ internal sealed class WorkspacePaths(Func<string> root, string? dataDir = null, 
         return null;
     }
 
+    /// <summary>
+    /// One answer for a link that leads out and one that leads nowhere, so the tools cannot be used to
+    /// learn whether a path outside the workspace exists (or where it is).
+    /// </summary>
+    private static string LinkRefused(string path) =>
+        $"'{path}' goes through a symbolic link that leads outside the workspace or to nothing; refused";
+
+    /// <summary>A configured workspace with a control character (stored before the setting was checked) is refused, not used.</summary>
+    private static string Usable(string configured) =>
+        configured.Any(char.IsControl) ? throw new IOException("agent.workspace contains a control character") : configured;
+
     private static string RealOrSelf(string path) =>
         NativePath.Real(Path.GetFullPath(path)) ?? Path.GetFullPath(path);
 
@@ -156,7 +168,7 @@ internal sealed class WorkspacePaths(Func<string> root, string? dataDir = null, 
             }
             if (IsSymbolicLink(existing))
             {
-                error = $"'{original}' goes through a symbolic link whose target does not exist; refused";
+                error = LinkRefused(original);
                 return null;
             }
             if (Path.GetDirectoryName(existing) is not { } parent)

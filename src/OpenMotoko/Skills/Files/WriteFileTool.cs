@@ -20,7 +20,7 @@ internal sealed class WriteFileTool(WorkspacePaths workspace) : IAgentTool
     public bool ChangesState => true;
 
     public Task<ToolOutcome> InvokeAsync(ToolInvocation invocation, CancellationToken cancellationToken) =>
-        FileToolErrors.GuardAsync(async () =>
+        FileToolErrors.GuardAsync(workspace, async () =>
         {
             var args = new ToolArguments(invocation.Arguments);
             var rawPath = args.String("path");

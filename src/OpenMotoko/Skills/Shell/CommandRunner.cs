@@ -4,7 +4,8 @@ namespace OpenMotoko.Skills.Shell;
 
 /// <summary>
 /// Runs one command with a scrubbed environment, a timeout and capped output, and kills its whole
-/// process group when it ends, times out or is cancelled, so nothing it started outlives it.
+/// process group and everything else carrying its marker when it ends, times out or is cancelled, so
+/// nothing it started outlives it.
 /// </summary>
 internal sealed class CommandRunner(TimeProvider time)
 {
@@ -20,6 +21,8 @@ internal sealed class CommandRunner(TimeProvider time)
         {
             start.Environment[name] = value;
         }
+        var marker = Guid.NewGuid().ToString("N");
+        start.Environment[ProcessTree.MarkerVariable] = marker;
         using var process = Process.Start(start) ?? throw new InvalidOperationException("the process did not start");
         process.StandardInput.Close();
         var stdout = new CappedOutput();
@@ -40,8 +43,10 @@ internal sealed class CommandRunner(TimeProvider time)
         {
             timedOut = !cancellationToken.IsCancellationRequested;
         }
-        // Whatever it left running in its group (background jobs, a killed parent's children) goes too.
+        // Whatever it left running in its group (background jobs, a killed parent's children) goes too,
+        // and whatever left the group (setsid, a double fork) before it holds the pipes open.
         ProcessTree.KillGroup(process);
+        ProcessTree.Sweep(marker);
         try
         {
             await process.WaitForExitAsync(CancellationToken.None).WaitAsync(DrainGrace, time, CancellationToken.None);

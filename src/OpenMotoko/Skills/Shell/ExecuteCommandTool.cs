@@ -52,13 +52,18 @@ internal sealed class ExecuteCommandTool(WorkspacePaths workspace, Func<ShellSan
             return ToolOutcome.Error($"cwd '{cwd.RelativePath}' is not an existing folder in the workspace");
         }
         var current = policy();
+        var confinement = sandbox();
+        if (!confinement.IsActive && !current.Unsandboxed)
+        {
+            return ToolOutcome.Error(ShellSkill.NoSandbox(confinement));
+        }
         var argv = current.Allow.Count > 0 ? Allowlisted(command, current.Allow, out error) : ["/bin/sh", "-c", command];
         if (argv is null)
         {
             return ToolOutcome.Error(error);
         }
         var root = workspace.Root;
-        argv = sandbox().Wrap(argv, root, cwd.FullPath, current.Network, workspace.DataDir, workspace.DatabasePath);
+        argv = confinement.Wrap(argv, root, cwd.FullPath, current.Network, workspace.DataDir, workspace.DatabasePath);
         try
         {
             var result = await _runner.RunAsync(argv, cwd.FullPath, ShellPolicy.Environment(root, cwd.FullPath),
@@ -71,7 +76,10 @@ internal sealed class ExecuteCommandTool(WorkspacePaths workspace, Func<ShellSan
         }
     }
 
-    /// <summary>Allowlist mode: argv from the strict parser, argv[0] a listed program name found on PATH, run without a shell.</summary>
+    /// <summary>
+    /// Allowlist mode: argv from the strict parser, argv[0] a listed program name found on PATH, run without
+    /// a shell, and neither a program nor options that would start another program.
+    /// </summary>
     private static IReadOnlyList<string>? Allowlisted(string command, IReadOnlyList<string> allow, out string error)
     {
         if (AllowlistCommand.Parse(command, out error) is not { } words)
@@ -89,11 +97,16 @@ internal sealed class ExecuteCommandTool(WorkspacePaths workspace, Func<ShellSan
             error = $"'{program}' is not in skills.shell.allow; allowed programs: {string.Join(", ", allow)}";
             return null;
         }
+        if (AllowlistGuard.Refusal(words) is { } refusal)
+        {
+            error = refusal;
+            return null;
+        }
         if (Executables.Find(program, Executables.SearchPath) is not { } resolved)
         {
             error = $"'{program}' is allowed but was not found on PATH";
             return null;
         }
-        return [resolved, .. words.Skip(1)];
+        return AllowlistGuard.Harden(resolved, words);
     }
 }

@@ -3,8 +3,11 @@ using OpenMotoko.Settings;
 
 namespace OpenMotoko.Skills.Shell;
 
-/// <summary>The shell settings a call runs under: allowlisted program names (none = normal mode) and network access.</summary>
-internal sealed record ShellPolicy(IReadOnlyList<string> Allow, bool Network)
+/// <summary>
+/// The shell settings a call runs under: allowlisted program names (none = normal mode), network access,
+/// and whether commands may run unconfined where there is no sandbox.
+/// </summary>
+internal sealed record ShellPolicy(IReadOnlyList<string> Allow, bool Network, bool Unsandboxed = false)
 {
     public static readonly ShellPolicy Default = new([], true);
 
@@ -14,8 +17,11 @@ internal sealed record ShellPolicy(IReadOnlyList<string> Allow, bool Network)
             ? [.. list.EnumerateArray().Select(static item => item.GetString()!).Where(static name => name.Length > 0)]
             : Array.Empty<string>();
         var network = settings.Get(SettingsCatalog.ShellNetwork) is not { ValueKind: JsonValueKind.False };
-        return new ShellPolicy(allow, network);
+        return new ShellPolicy(allow, network, AllowsUnsandboxed(settings));
     }
+
+    /// <summary>skills.shell.unsandboxed: the owner lets commands run with the daemon's own rights where no sandbox exists.</summary>
+    public static bool AllowsUnsandboxed(SettingsStore settings) => settings.Get(SettingsCatalog.ShellUnsandboxed) is { ValueKind: JsonValueKind.True };
 
     /// <summary>
     /// Only what a command needs: never the daemon's own variables (provider keys, tokens, the password).

@@ -1,96 +1,77 @@
 using System.Diagnostics;
-using OpenMotoko.Skills.Files;
 
 namespace OpenMotoko.Skills.Shell;
 
+/// <summary>What confines a command: bubblewrap on Linux, sandbox-exec on macOS, or nothing.</summary>
+internal enum SandboxKind { None, Bubblewrap, Seatbelt }
+
 /// <summary>
-/// Bubblewrap around every command when `bwrap` is installed and works here: a read-only root,
-/// only the workspace writable, the data dir hidden, fresh namespaces, the network only if allowed.
+/// The sandbox every command runs in, probed once: bubblewrap where `bwrap` works (Linux), sandbox-exec
+/// (macOS). Without one the shell refuses to run commands unless the owner allows it unconfined.
 /// </summary>
 internal sealed class ShellSandbox
 {
-    private static readonly Lazy<ShellSandbox> Detected = new(Probe);
+    /// <summary>The uid commands have inside bubblewrap's user namespace: nobody's, not the daemon's.</summary>
+    public const int SandboxUid = 65534;
 
-    private ShellSandbox(string? bwrap, string status)
+    /// <summary>Processes (threads count too) one command may have at once inside bubblewrap.</summary>
+    public const int DefaultMaxProcesses = 512;
+
+    private static readonly Lazy<ShellSandbox> Detected = new(() =>
+        Probe(Executables.SearchPath, OperatingSystem.IsLinux(), OperatingSystem.IsMacOS()));
+
+    private readonly BwrapSetup? _bwrap;
+    private readonly string? _sandboxExec;
+
+    private ShellSandbox(SandboxKind kind, string status, BwrapSetup? bwrap = null, string? sandboxExec = null)
     {
-        Bwrap = bwrap;
+        Kind = kind;
         Status = status;
+        _bwrap = bwrap;
+        _sandboxExec = sandboxExec;
     }
 
-    public bool IsActive => Bwrap is not null;
+    public SandboxKind Kind { get; }
 
-    /// <summary>"active: bubblewrap 0.8.0 (/usr/bin/bwrap)" or "inactive: why".</summary>
+    public bool IsActive => Kind != SandboxKind.None;
+
+    /// <summary>"active: bubblewrap 0.8.0 (/usr/bin/bwrap): ..." or "inactive: why".</summary>
     public string Status { get; }
 
-    private string? Bwrap { get; }
-
-    /// <summary>The sandbox commands run in on this machine, probed once. For `openmotoko doctor`.</summary>
+    /// <summary>The sandbox commands run in on this machine, probed once (on the first command, not at start-up).</summary>
     public static ShellSandbox Detect() => Detected.Value;
 
-    /// <summary>One line for `openmotoko doctor`: "active: bubblewrap 0.8.0 (/usr/bin/bwrap)" or "inactive: why".</summary>
+    /// <summary>One line for `openmotoko doctor`.</summary>
     public static string Describe() => Detect().Status;
 
-    public static ShellSandbox Disabled(string why) => new(null, $"inactive: {why}");
+    public static ShellSandbox Disabled(string why) => new(SandboxKind.None, $"inactive: {why}");
 
-    /// <summary>Wraps argv so it runs inside bubblewrap (or returns it unchanged when inactive).</summary>
-    public IReadOnlyList<string> Wrap(IReadOnlyList<string> argv, string workspace, string cwd, bool network, string? dataDir, string? databasePath)
+    public static ShellSandbox Active(BwrapSetup setup) => new(SandboxKind.Bubblewrap, Bubblewrap.Describe(setup), bwrap: setup);
+
+    public static ShellSandbox ActiveSeatbelt(string sandboxExec, string status) => new(SandboxKind.Seatbelt, status, sandboxExec: sandboxExec);
+
+    /// <summary>Picks the sandbox for this OS from the programs on <paramref name="searchPath"/> that work.</summary>
+    public static ShellSandbox Probe(string searchPath, bool linux, bool macOS) => (linux, macOS) switch
     {
-        if (Bwrap is null)
-        {
-            return argv;
-        }
-        // --die-with-parent follows the parent *thread*: .NET may start the child from a pool thread that
-        // exits later, which would kill bwrap mid-run and orphan the sandbox. A waiting shell is the parent instead.
-        List<string> args = ["/bin/sh", "-c", "\"$@\"; exit $?", "sh", Bwrap, "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"];
-        var data = dataDir is not null && Directory.Exists(dataDir) ? NativePath.Real(dataDir) : null;
-        var workspaceInsideData = data is not null && WorkspacePaths.IsInside(workspace, data);
-        if (workspaceInsideData)
-        {
-            args.AddRange(["--tmpfs", data!]);
-        }
-        args.AddRange(["--bind", workspace, workspace]);
-        if (data is not null && !workspaceInsideData)
-        {
-            args.AddRange(["--tmpfs", data]);
-        }
-        foreach (var suffix in (string[])["", "-wal", "-shm"])
-        {
-            var file = databasePath + suffix;
-            if (databasePath is not null && File.Exists(file) && (data is null || !WorkspacePaths.IsInside(Path.GetFullPath(file), data)))
-            {
-                args.AddRange(["--ro-bind", "/dev/null", file]);
-            }
-        }
-        args.AddRange(["--chdir", cwd, "--unshare-all"]);
-        if (network)
-        {
-            args.Add("--share-net");
-        }
-        args.AddRange(["--die-with-parent", "--new-session", "--"]);
-        args.AddRange(argv);
-        return args;
-    }
+        (true, _) => Bubblewrap.Probe(searchPath, asRoot: Cli.Posix.IsRoot),
+        (_, true) => Seatbelt.Probe(searchPath),
+        _ => Disabled("no sandbox on this operating system (bubblewrap on Linux, sandbox-exec on macOS)"),
+    };
 
-    private static ShellSandbox Probe()
+    /// <summary>The same sandbox with another process cap (tests use a small one).</summary>
+    public ShellSandbox WithMaxProcesses(int maxProcesses) =>
+        _bwrap is null ? this : Active(_bwrap with { MaxProcesses = maxProcesses });
+
+    /// <summary>Wraps argv so it runs inside the sandbox (or returns it unchanged when there is none).</summary>
+    public IReadOnlyList<string> Wrap(IReadOnlyList<string> argv, string workspace, string cwd, bool network, string? dataDir, string? databasePath) => Kind switch
     {
-        if (!OperatingSystem.IsLinux())
-        {
-            return Disabled("bubblewrap is only used on Linux");
-        }
-        if (Executables.Find("bwrap", Executables.SearchPath) is not { } bwrap)
-        {
-            return Disabled("bwrap (bubblewrap) is not installed; install it to sandbox shell commands");
-        }
-        var (exitCode, output) = Run(bwrap, ["--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--unshare-all", "--die-with-parent", "--new-session", "true"]);
-        if (exitCode != 0)
-        {
-            return Disabled($"bwrap is installed but cannot create a sandbox here: {output.Trim()}");
-        }
-        var version = Run(bwrap, ["--version"]).Output.Trim();
-        return new ShellSandbox(bwrap, $"active: {(version.Length > 0 ? version : "bubblewrap")} ({bwrap})");
-    }
+        SandboxKind.Bubblewrap => Bubblewrap.Arguments(_bwrap!, argv, workspace, cwd, network, dataDir, databasePath),
+        SandboxKind.Seatbelt => Seatbelt.Arguments(_sandboxExec!, argv, workspace, network, dataDir, databasePath),
+        _ => argv,
+    };
 
-    private static (int ExitCode, string Output) Run(string program, string[] args)
+    /// <summary>Runs a probe to its end (at most 10 s): its exit code and everything it printed.</summary>
+    public static (int ExitCode, string Output) RunProbe(string program, string[] args)
     {
         var start = new ProcessStartInfo(program) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in args)

@@ -39,7 +39,7 @@ internal sealed class GuardedFetcher : IDisposable
             ConnectCallback = ConnectPinnedAsync,
         };
         _client = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
-        _client.DefaultRequestHeaders.UserAgent.ParseAdd($"OpenMotoko/{Health.BuildInfo.Version}");
+        _client.DefaultRequestHeaders.UserAgent.ParseAdd($"OpenMotoko/{Hosting.BuildInfo.Version}");
         _client.DefaultRequestHeaders.Accept.ParseAdd("text/html,application/xhtml+xml,text/plain;q=0.9,*/*;q=0.5");
     }
 

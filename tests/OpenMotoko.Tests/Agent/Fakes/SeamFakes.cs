@@ -1,21 +1,31 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
-using OpenMotoko.Activity;
+using System.Text.Json.Nodes;
 using OpenMotoko.Agent;
+using OpenMotoko.Events;
+using OpenMotoko.Hosting;
 using OpenMotoko.Providers;
 
 namespace OpenMotoko.Tests.Agent.Fakes;
 
 // Stand-ins for what other features plug into the agent loop's seams (skills, costs, activity).
 
-/// <summary>Keeps every activity entry it is given.</summary>
-internal sealed class RecordingSink : IActivitySink
-{
-    public ConcurrentQueue<ActivityEntry> Entries { get; } = new();
+/// <summary>One recorded event as the activity feed would store it: its type, scope and data.</summary>
+internal sealed record RecordedEvent(string Type, string? ConversationId, string? Channel, string? SkillId, JsonObject Data);
 
-    public ValueTask PublishAsync(ActivityEntry entry, CancellationToken cancellationToken)
+/// <summary>Keeps every event of the bus that the activity feed records, in the order the bus delivered them.</summary>
+internal sealed class RecordingSink : IEventSubscriber
+{
+    public ConcurrentQueue<RecordedEvent> Entries { get; } = new();
+
+    public ValueTask OnEventAsync(AgentEvent e)
     {
-        Entries.Enqueue(entry);
+        if (e.Recorded)
+        {
+            var data = (JsonObject)JsonSerializer.SerializeToNode(e, EventsJsonContext.Default.AgentEvent)!;
+            data.Remove("type");
+            Entries.Enqueue(new RecordedEvent(e.Type, e.Scope.ConversationId, e.Scope.Channel, e.Scope.SkillId, data));
+        }
         return ValueTask.CompletedTask;
     }
 }
@@ -59,18 +69,18 @@ internal sealed class TextTool(string name, Func<string> output) : IAgentTool
     public Task<ToolOutcome> InvokeAsync(ToolInvocation invocation, CancellationToken cancellationToken) => Task.FromResult(ToolOutcome.Ok(output()));
 }
 
-/// <summary>Hides one tool and refuses calls to another, as a skill policy in off/ask mode would.</summary>
-internal sealed class PickyPolicy(string hidden, string refused) : IToolPolicy
+/// <summary>Hides one tool and refuses calls to another after asking, as a skill policy in off/ask mode would.</summary>
+internal sealed class PickyPolicy(EventBus bus, string hidden, string refused) : IToolPolicy
 {
     public bool IsOffered(IAgentTool tool) => tool.Definition.Name != hidden;
 
-    public async ValueTask<ToolDecision> AuthorizeAsync(IAgentTool tool, ToolInvocation call, IAgentRunEvents events, CancellationToken cancellationToken)
+    public async ValueTask<ToolDecision> AuthorizeAsync(IAgentTool tool, ToolInvocation call, CancellationToken cancellationToken)
     {
         if (tool.Definition.Name != refused)
         {
             return ToolDecision.Allow;
         }
-        await events.EmitAsync("approval.required", new System.Text.Json.Nodes.JsonObject { ["tool"] = tool.Definition.Name }, cancellationToken);
+        await bus.PublishAsync(new ApprovalRequested(new EventScope(call.RunId, call.ConversationId, null), "apr_test", tool.Definition.Name, null, "", 0));
         return ToolDecision.Refuse("the owner said no");
     }
 }
@@ -82,25 +92,23 @@ internal sealed class FixedContributor(string text) : ISystemPromptContributor
 }
 
 /// <summary>Refuses every LLM call, as the budget guard does when the budget is spent.</summary>
-internal sealed class RefusingObserver : ILlmCallObserver
+internal sealed class RefusingObserver : ILlmCallGate
 {
-    public ValueTask BeforeCallAsync(LlmCall call, CancellationToken cancellationToken) =>
-        throw new AgentStopException(429, "BUDGET_EXCEEDED", "Daily budget of $1.00 reached ($1.02 spent).");
-
-    public ValueTask AfterCallAsync(LlmCall call, long inputTokens, long outputTokens, decimal cost, bool priceKnown, CancellationToken cancellationToken) =>
-        ValueTask.CompletedTask;
+    public ValueTask<IDisposable?> BeforeCallAsync(LlmCall call, CancellationToken cancellationToken) =>
+        throw new ApiException(429, "BUDGET_EXCEEDED", "Daily budget of $1.00 reached ($1.02 spent).");
 }
 
-/// <summary>Counts what the router reported after each call.</summary>
-internal sealed class CountingObserver : ILlmCallObserver
+/// <summary>Counts the priced calls the router published.</summary>
+internal sealed class CountingObserver : IEventSubscriber
 {
     public ConcurrentQueue<(string Provider, string Model, long Input, long Output, decimal Cost)> After { get; } = new();
 
-    public ValueTask BeforeCallAsync(LlmCall call, CancellationToken cancellationToken) => ValueTask.CompletedTask;
-
-    public ValueTask AfterCallAsync(LlmCall call, long inputTokens, long outputTokens, decimal cost, bool priceKnown, CancellationToken cancellationToken)
+    public ValueTask OnEventAsync(AgentEvent e)
     {
-        After.Enqueue((call.Provider, call.Model, inputTokens, outputTokens, cost));
+        if (e is LlmCompleted call)
+        {
+            After.Enqueue((call.Provider, call.Model, call.InputTokens, call.OutputTokens, call.Cost));
+        }
         return ValueTask.CompletedTask;
     }
 }

@@ -125,7 +125,7 @@ public sealed class FallbackPerProviderTests
         var texts = new List<string>();
         var error = await Assert.ThrowsAsync<LlmException>(async () =>
         {
-            await foreach (var item in router.StreamWithFallbackAsync(down.Qualified, Question, "conv-1", [], CancellationToken.None))
+            await foreach (var item in RouterTestKit.Stream(app, down.Qualified, Question))
             {
                 if (item.Event is TextDelta delta)
                 {

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
-using OpenMotoko.Agent;
+using OpenMotoko.Hosting;
 using OpenMotoko.Providers;
 using OpenMotoko.Tests.Providers.OpenAi;
 
@@ -27,9 +27,9 @@ public sealed class ModelSelectorTests
         return $"{choice.Provider.Id}|{choice.Model}";
     }
 
-    private static AgentStopException Refused(TestApp app, string? model)
+    private static ApiException Refused(TestApp app, string? model)
     {
-        var error = Assert.Throws<AgentStopException>(() => app.Services.GetRequiredService<ModelSelector>().Resolve(model));
+        var error = Assert.Throws<ApiException>(() => app.Services.GetRequiredService<ModelSelector>().Resolve(model));
         Assert.Equal(400, error.StatusCode);
         Assert.Equal("VALIDATION_ERROR", error.Code);
         return error;

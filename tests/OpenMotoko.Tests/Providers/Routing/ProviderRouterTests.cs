@@ -1,3 +1,4 @@
+using OpenMotoko.Hosting;
 using System.Net;
 using System.Text.Json.Nodes;
 using OpenMotoko.Agent;
@@ -58,7 +59,7 @@ public sealed class ProviderRouterTests
         var router = app.Services.GetService(typeof(ProviderRouter)) as ProviderRouter;
         var error = await Assert.ThrowsAsync<LlmException>(async () =>
         {
-            await foreach (var item in router!.StreamWithFallbackAsync("gpt-4o-mini", OpenAiProviderTests.Ask("Hi"), "conv-1", [], CancellationToken.None))
+            await foreach (var item in RouterTestKit.Stream(app, "gpt-4o-mini", OpenAiProviderTests.Ask("Hi")))
             {
                 if (item.Event is TextDelta delta)
                 {
@@ -100,12 +101,13 @@ public sealed class ProviderRouterTests
 
         var observer = new RecordingObserver();
         var events = await RouterTestKit.RouteAsync(app, "openai/gpt-4o-mini", OpenAiProviderTests.Ask("Hi"), observer);
-        Assert.IsType<StreamFinished>(events[^1].Event);
+        Assert.IsType<StreamFinished>(events[^2].Event);
+        Assert.Equal(new CallPriced(11, 7, 0.000006m, true), events[^1].Event); // the attempt's usage, priced once, follows it
         // 11 input tokens at $0.15/M and 7 output tokens at $0.60/M
         Assert.Equal([("openai/gpt-4o-mini", 11L, 7L, 0.000006m, true)], observer.After);
 
-        var budget = new RecordingObserver(new AgentStopException((int)HttpStatusCode.TooManyRequests, "BUDGET_EXCEEDED", "Daily budget reached"));
-        var refused = await Assert.ThrowsAsync<AgentStopException>(() => RouterTestKit.RouteAsync(app, "gpt-4o-mini", OpenAiProviderTests.Ask("Hi"), budget));
+        var budget = new RecordingObserver(new ApiException((int)HttpStatusCode.TooManyRequests, "BUDGET_EXCEEDED", "Daily budget reached"));
+        var refused = await Assert.ThrowsAsync<ApiException>(() => RouterTestKit.RouteAsync(app, "gpt-4o-mini", OpenAiProviderTests.Ask("Hi"), budget));
         Assert.Equal("BUDGET_EXCEEDED", refused.Code);
         Assert.Single(primary.Requests); // the refused call never reached the provider
     }

@@ -1,26 +1,31 @@
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
-using OpenMotoko.Agent;
+using Microsoft.Extensions.Logging;
+using OpenMotoko.Events;
+using OpenMotoko.Hosting;
 using OpenMotoko.Providers;
 using OpenMotoko.Settings;
 
 namespace OpenMotoko.Tests.Providers.Routing;
 
-/// <summary>Records what the router told it; optionally refuses every call as a budget guard would.</summary>
-internal sealed class RecordingObserver(AgentStopException? refuse = null) : ILlmCallObserver
+/// <summary>Records each attempt the router asked the gates about, and each priced call it published; optionally refuses every call as a budget guard would.</summary>
+internal sealed class RecordingObserver(ApiException? refuse = null) : ILlmCallGate, IEventSubscriber
 {
     public List<string> Before { get; } = [];
     public List<(string Model, long Input, long Output, decimal Cost, bool Known)> After { get; } = [];
 
-    public ValueTask BeforeCallAsync(LlmCall call, CancellationToken cancellationToken)
+    public ValueTask<IDisposable?> BeforeCallAsync(LlmCall call, CancellationToken cancellationToken)
     {
         Before.Add($"{call.Provider}/{call.Model}");
-        return refuse is null ? ValueTask.CompletedTask : throw refuse;
+        return refuse is null ? ValueTask.FromResult<IDisposable?>(null) : throw refuse;
     }
 
-    public ValueTask AfterCallAsync(LlmCall call, long inputTokens, long outputTokens, decimal cost, bool priceKnown, CancellationToken cancellationToken)
+    public ValueTask OnEventAsync(AgentEvent e)
     {
-        After.Add(($"{call.Provider}/{call.Model}", inputTokens, outputTokens, cost, priceKnown));
+        if (e is LlmCompleted call)
+        {
+            After.Add(($"{call.Provider}/{call.Model}", call.InputTokens, call.OutputTokens, call.Cost, call.PriceKnown));
+        }
         return ValueTask.CompletedTask;
     }
 }
@@ -41,14 +46,34 @@ internal static class RouterTestKit
         return await task;
     }
 
-    public static async Task<List<RoutedEvent>> RouteAsync(TestApp app, string? model, ChatRequest request, params ILlmCallObserver[] observers)
+    /// <summary>
+    /// Routes one call as a turn would (the model resolved once), through a router whose only gates are
+    /// <paramref name="observers"/>; they also hear the bus while it runs.
+    /// </summary>
+    public static async Task<List<RoutedEvent>> RouteAsync(TestApp app, string? model, ChatRequest request, params RecordingObserver[] observers)
     {
-        var router = app.Services.GetRequiredService<ProviderRouter>();
-        var events = new List<RoutedEvent>();
-        await foreach (var item in router.StreamWithFallbackAsync(model, request, "conv-1", observers, CancellationToken.None))
+        var services = app.Services;
+        var bus = services.GetRequiredService<EventBus>();
+        var router = new ProviderRouter(services.GetRequiredService<ModelSelector>(), services.GetRequiredService<SettingsStore>(), observers, bus,
+            services.GetRequiredService<ILogger<ProviderRouter>>());
+        var listening = observers.Select(bus.Subscribe).ToList();
+        try
         {
-            events.Add(item);
+            var events = new List<RoutedEvent>();
+            await foreach (var item in Stream(app, model, request, router))
+            {
+                events.Add(item);
+            }
+            return events;
         }
-        return events;
+        finally
+        {
+            listening.ForEach(subscription => subscription.Dispose());
+        }
     }
+
+    /// <summary>The daemon's own router (its real gates) streaming one call for conversation conv-1.</summary>
+    public static IAsyncEnumerable<RoutedEvent> Stream(TestApp app, string? model, ChatRequest request, ProviderRouter? router = null) =>
+        (router ?? app.Services.GetRequiredService<ProviderRouter>())
+            .StreamAsync(app.Services.GetRequiredService<ModelSelector>().Resolve(model), request, new EventScope(null, "conv-1", "test"), CancellationToken.None);
 }

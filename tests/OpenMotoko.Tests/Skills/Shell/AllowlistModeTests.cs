@@ -8,7 +8,7 @@ namespace OpenMotoko.Tests.Skills.Shell;
 /// <summary>Allowlist mode: argv parsed strictly and run without a shell; every injection is refused and nothing runs.</summary>
 public sealed class AllowlistModeTests : IDisposable
 {
-    private static readonly ShellPolicy Allow = new(["echo", "touch", "printf", "sh"], Network: true);
+    private static readonly ShellPolicy Allow = new(["echo", "touch", "printf", "sh"], Network: true, Unsandboxed: true);
     private readonly ToolKit _kit = new();
 
     [Theory]
@@ -53,6 +53,22 @@ public sealed class AllowlistModeTests : IDisposable
     {
         var outcome = await CallAsync(Tool(_kit.Paths, Allow), Json(("command", command)));
         Assert.True(outcome.IsError);
+        Assert.Contains(reason, outcome.Output);
+        Assert.False(File.Exists(_kit.InWorkspace("MARKER")));
+    }
+
+    [Theory]
+    [InlineData("find . -exec touch MARKER +", "-exec")]
+    [InlineData("find . -execdir touch MARKER +", "-execdir")]
+    [InlineData("env sh -c 'touch MARKER'", "'env'")]
+    [InlineData("env touch MARKER", "'env'")]
+    [InlineData("git -c 'alias.x=!touch MARKER' x", "-c")]
+    [InlineData("git --config-env=alias.x=EVIL x", "--config-env")]
+    public async Task Listed_programs_that_would_start_another_program_are_refused(string command, string reason)
+    {
+        var allow = new ShellPolicy(["find", "env", "git", "touch"], Network: true, Unsandboxed: true);
+        var outcome = await CallAsync(Tool(_kit.Paths, allow), Json(("command", command)));
+        Assert.True(outcome.IsError, outcome.Output);
         Assert.Contains(reason, outcome.Output);
         Assert.False(File.Exists(_kit.InWorkspace("MARKER")));
     }

@@ -82,6 +82,20 @@ public sealed class ExecuteCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Setsid_and_double_forks_do_not_outlive_the_command_or_its_timeout()
+    {
+        // setsid -f leaves the process group and the session; a double fork is reparented to init.
+        var tag = Random.Shared.Next(100_000, 999_999);
+        var returned = Result(await CallAsync(Tool(_kit.Paths), Json(("command", $"setsid -f sleep {tag}1; sh -c 'sleep {tag}2 &'; echo started"))));
+        Assert.Equal("started\n", returned.Stdout);
+        Assert.True(await NoneLeftAsync($"sleep {tag}"), string.Join(", ", LiveProcessesWith($"sleep {tag}")));
+        var timedOut = Result(await CallAsync(Tool(_kit.Paths),
+            Json(("command", $"setsid -f sleep {tag}3; sh -c 'sleep {tag}4 &'; sleep {tag}5"), ("timeoutMs", 1000))));
+        Assert.True(timedOut.TimedOut);
+        Assert.True(await NoneLeftAsync($"sleep {tag}"), string.Join(", ", LiveProcessesWith($"sleep {tag}")));
+    }
+
+    [Fact]
     public async Task Output_is_capped_per_stream_and_marked()
     {
         var result = Result(await CallAsync(Tool(_kit.Paths), Json(("command", "head -c 100000 /dev/zero | tr '\\0' a; head -c 70000 /dev/zero | tr '\\0' b >&2"))));
@@ -101,7 +115,7 @@ public sealed class ExecuteCommandTests : IDisposable
             var result = Result(await CallAsync(Tool(_kit.Paths), Json(("command", "env"))));
             Assert.DoesNotContain(secret, result.Stdout);
             var names = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => line[..line.IndexOf('=')]).ToHashSet();
-            Assert.Subset(new HashSet<string> { "PATH", "HOME", "PWD", "TMPDIR", "LANG", "LC_ALL", "TERM", "SHELL", "USER", "LOGNAME", "OLDPWD", "SHLVL", "_" }, names);
+            Assert.Subset(new HashSet<string> { "PATH", "HOME", "PWD", "TMPDIR", "LANG", "LC_ALL", "TERM", "SHELL", "USER", "LOGNAME", "OLDPWD", "SHLVL", "_", ProcessTree.MarkerVariable }, names);
             Assert.Contains($"HOME={_kit.Workspace}\n", result.Stdout);
             Assert.Contains("TERM=dumb\n", result.Stdout);
         }

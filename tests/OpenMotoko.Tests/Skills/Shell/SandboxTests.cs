@@ -16,6 +16,32 @@ internal sealed class BwrapFactAttribute : FactAttribute
             Skip = $"needs bubblewrap: sandbox {ShellSandbox.Detect().Status} (apt-get install bubblewrap)";
         }
     }
+
+    /// <summary>Also skipped unless root: what only happens when the daemon runs as root.</summary>
+    public bool AsRoot
+    {
+        get => false;
+        init
+        {
+            if (value && Skip is null && !OpenMotoko.Cli.Posix.IsRoot)
+            {
+                Skip = "runs as root only: it checks what the sandbox hides from a daemon running as root";
+            }
+        }
+    }
+
+    /// <summary>Also skipped as root, whom RLIMIT_NPROC does not bind; scripts/test-unprivileged.sh runs it as uid 65534.</summary>
+    public bool AsOrdinaryUser
+    {
+        get => false;
+        init
+        {
+            if (value && Skip is null && OpenMotoko.Cli.Posix.IsRoot)
+            {
+                Skip = "runs as an ordinary user only (RLIMIT_NPROC does not bind root): scripts/test-unprivileged.sh runs it as uid 65534";
+            }
+        }
+    }
 }
 
 /// <summary>Commands inside bubblewrap: only the workspace writable, the data dir hidden, the network as configured.</summary>
@@ -103,6 +129,67 @@ public sealed class SandboxTests : IDisposable
         Assert.NotEqual(0, result.ExitCode);
         Assert.True(File.Exists(_kit.InWorkspace("ok.txt")));
         Assert.False(File.Exists($"/var/tmp/{marker}"));
+    }
+
+    [BwrapFact]
+    public async Task A_command_has_no_capabilities_and_cannot_unmount_what_hides_the_data_dir()
+    {
+        // The attack on a daemon running as root: lift the tmpfs over the data dir, then remount / writable.
+        var marker = $"/var/tmp/openmotoko-escape-{Guid.NewGuid():N}";
+        var command = $"id -u; grep CapEff /proc/self/status; umount -l {_kit.DataDir}; cat {_kit.DatabasePath}; " +
+            $"mount -o remount,rw /; touch {marker}; unshare -U true && echo nested-userns";
+        var result = Result(await CallAsync(Sandboxed(), Json(("command", command))));
+        Assert.StartsWith($"{ShellSandbox.SandboxUid}\nCapEff:\t0000000000000000\n", result.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("not a real database", result.Stdout);
+        Assert.DoesNotContain("nested-userns", result.Stdout);
+        Assert.False(File.Exists(marker));
+    }
+
+    [BwrapFact]
+    public async Task Files_only_root_may_read_stay_unreadable_when_the_daemon_is_root()
+    {
+        // Inside, the command's files map to the daemon's user: as root that would be root's own files.
+        var result = Result(await CallAsync(Sandboxed(), Json(("command", "cat /etc/shadow /etc/gshadow; ls -A /root"))));
+        Assert.Equal("", result.Stdout); // hidden (as root) or unreadable (as anyone else)
+    }
+
+    [BwrapFact(AsRoot = true)]
+    public async Task A_workspace_in_roots_home_stays_usable_while_the_rest_of_it_is_hidden()
+    {
+        // Root's default data dir is ~/.local/share/openmotoko: the hidden /root must not take the workspace with it.
+        using var kit = new ToolKit("/root");
+        File.WriteAllText(Path.Combine(kit.Root, "beside.txt"), "root's own file");
+        var tool = Tool(kit.Paths, new ShellPolicy([], true), ShellSandbox.Detect());
+        var result = Result(await CallAsync(tool, Json(("command", $"echo ok > made.txt; cat made.txt; cat {kit.Root}/beside.txt {kit.DatabasePath}"))));
+        Assert.Equal("ok\n", result.Stdout);
+        Assert.Equal("ok\n", File.ReadAllText(kit.InWorkspace("made.txt")));
+    }
+
+    [BwrapFact]
+    public async Task Setsid_and_double_forks_end_with_the_command_and_with_its_timeout()
+    {
+        var tag = Random.Shared.Next(100_000, 999_999);
+        var returned = Result(await CallAsync(Sandboxed(), Json(("command", $"setsid -f sleep {tag}1; sh -c 'sleep {tag}2 &'; echo started"))));
+        Assert.Equal("started\n", returned.Stdout);
+        var timedOut = Result(await CallAsync(Sandboxed(),
+            Json(("command", $"setsid -f sleep {tag}3; sh -c 'sleep {tag}4 &'; sleep {tag}5"), ("timeoutMs", 1500))));
+        Assert.True(timedOut.TimedOut);
+        Assert.True(await NoneLeftAsync($"sleep {tag}"), string.Join(", ", LiveProcessesWith($"sleep {tag}")));
+    }
+
+    [BwrapFact(AsOrdinaryUser = true)]
+    public async Task A_command_cannot_start_more_processes_than_the_cap()
+    {
+        var tag = Random.Shared.Next(100_000, 999_999);
+        var command = $"for i in $(seq 40); do sleep {tag} & done; echo spawned";
+        var capped = Tool(_kit.Paths, new ShellPolicy([], true), ShellSandbox.Detect().WithMaxProcesses(16));
+        var refused = Result(await CallAsync(capped, Json(("command", command), ("timeoutMs", 5000))));
+        Assert.DoesNotContain("spawned", refused.Stdout);
+        Assert.Contains("fork", refused.Stderr);
+
+        var enough = Result(await CallAsync(Sandboxed(), Json(("command", command), ("timeoutMs", 5000))));
+        Assert.Equal("spawned\n", enough.Stdout);
+        Assert.True(await NoneLeftAsync($"sleep {tag}"));
     }
 
     private ExecuteCommandTool Sandboxed(WorkspacePaths? paths = null, bool network = true) =>

@@ -8,8 +8,11 @@ namespace OpenMotoko.Tests.Skills.Shell;
 /// <summary>Builds execute_command over a temp workspace and reads its JSON answer; checks processes by pid.</summary>
 internal static class ShellKit
 {
+    /// <summary>Normal mode, allowed to run without a sandbox: what the tests of the runner itself use.</summary>
+    public static readonly ShellPolicy Unconfined = ShellPolicy.Default with { Unsandboxed = true };
+
     public static ExecuteCommandTool Tool(WorkspacePaths paths, ShellPolicy? policy = null, ShellSandbox? sandbox = null) =>
-        new(paths, () => sandbox ?? ShellSandbox.Disabled("not used by this test"), () => policy ?? ShellPolicy.Default, TimeProvider.System);
+        new(paths, () => sandbox ?? ShellSandbox.Disabled("not used by this test"), () => policy ?? Unconfined, TimeProvider.System);
 
     public static CommandResult Result(ToolOutcome outcome)
     {
@@ -41,6 +44,20 @@ internal static class ShellKit
         for (var attempt = 0; attempt < 100; attempt++)
         {
             if (!IsAlive(pid))
+            {
+                return true;
+            }
+            await Task.Delay(20);
+        }
+        return false;
+    }
+
+    /// <summary>True once no live process's command line contains <paramref name="needle"/> (a killed tree takes a moment to go).</summary>
+    public static async Task<bool> NoneLeftAsync(string needle)
+    {
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            if (LiveProcessesWith(needle).Count == 0)
             {
                 return true;
             }

@@ -1,0 +1,15 @@
+using System.Collections.Frozen;
+
+namespace OpenMotoko.Events;
+
+/// <summary>Each event type's name, read once from the polymorphic JSON contract so the name is declared in one place.</summary>
+internal static class EventNames
+{
+    private static readonly FrozenDictionary<Type, string> Names =
+        EventsJsonContext.Default.AgentEvent.PolymorphismOptions!.DerivedTypes
+            .ToFrozenDictionary(derived => derived.DerivedType, derived => (string)derived.TypeDiscriminator!);
+
+    public static string Of(AgentEvent e) => Names[e.GetType()];
+
+    public static IEnumerable<string> All => Names.Values;
+}

@@ -1,0 +1,43 @@
+using System.Text.Json;
+
+namespace OpenMotoko.Hosting;
+
+/// <summary>
+/// The one reader of JSON request bodies for request records that bind themselves
+/// (<c>static BindAsync</c>): JSON content type (else 415), valid JSON (else 400 naming where it
+/// broke), readable text (no lone surrogates), within the size limit (else 413, from Kestrel).
+/// Failures are thrown as the exceptions <see cref="ErrorEnvelopeMiddleware"/> answers.
+/// </summary>
+internal static class JsonBody
+{
+    /// <summary>The body, or <c>default</c> (Undefined) when there is none and <paramref name="required"/> is false.</summary>
+    public static async ValueTask<JsonElement> ReadAsync(HttpContext context, bool required)
+    {
+        var request = context.Request;
+        if (request.ContentLength == 0 || (request.ContentLength is null && request.Headers.TransferEncoding.Count == 0))
+        {
+            return required ? throw Malformed("The request needs a JSON body.", "$") : default;
+        }
+        if (!request.HasJsonContentType())
+        {
+            throw new BadHttpRequestException("The body is not JSON.", StatusCodes.Status415UnsupportedMediaType);
+        }
+        JsonElement body;
+        try
+        {
+            using var document = await JsonDocument.ParseAsync(request.Body, default, context.RequestAborted);
+            body = document.RootElement.Clone();
+        }
+        catch (JsonException ex)
+        {
+            throw new BadHttpRequestException("The request body is not valid JSON.", StatusCodes.Status400BadRequest, ex);
+        }
+        if (JsonText.Check(body) is { } unreadable)
+        {
+            throw ApiException.Validation([unreadable]);
+        }
+        return body;
+    }
+
+    private static ApiException Malformed(string message, string path) => ApiException.Validation("body", path, message);
+}
