@@ -20,14 +20,15 @@ internal class PreparedCommandFactory<T> : CommandFactory<T>
         {
             return base.GetCommand(connection, sql, commandType, args);
         }
-        if (Volatile.Read(ref _kept) is { } stale && !ReferenceEquals(stale.Connection, connection)
-            && ReferenceEquals(Interlocked.CompareExchange(ref _kept, null, stale), stale))
-        {
-            stale.Dispose(); // kept on an earlier writer connection, now closed
-        }
         if (TryReuseInterlocked(ref _kept, sql, commandType, args, null) is { } reused)
         {
-            return reused;
+            // Taken and checked in one step: a command kept by another writer (another database in
+            // this process, or one since closed) is never run here.
+            if (ReferenceEquals(reused.Connection, connection))
+            {
+                return reused;
+            }
+            reused.Dispose();
         }
         var command = base.GetCommand(connection, sql, commandType, args);
         foreach (DbParameter parameter in command.Parameters)
