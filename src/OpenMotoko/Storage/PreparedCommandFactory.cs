@@ -23,12 +23,13 @@ internal class PreparedCommandFactory<T> : CommandFactory<T>
         if (TryReuseInterlocked(ref _kept, sql, commandType, args, null) is { } reused)
         {
             // Taken and checked in one step: a command kept by another writer (another database in
-            // this process, or one since closed) is never run here.
+            // this process, or one since closed) is never run here. Nor is it disposed here: that
+            // would touch the other connection's command list without holding its writer lock, racing
+            // its owner (and its Close). Dropped, its statement is finalized by the GC or its close.
             if (ReferenceEquals(reused.Connection, connection))
             {
                 return reused;
             }
-            reused.Dispose();
         }
         var command = base.GetCommand(connection, sql, commandType, args);
         foreach (DbParameter parameter in command.Parameters)
@@ -46,7 +47,11 @@ internal class PreparedCommandFactory<T> : CommandFactory<T>
         {
             return false;
         }
-        Interlocked.Exchange(ref _kept, command)?.Dispose();
+        // Only this writer's own commands are disposed: the caller holds this writer's lock, not another's.
+        if (Interlocked.Exchange(ref _kept, command) is { } previous && ReferenceEquals(previous.Connection, command.Connection))
+        {
+            previous.Dispose();
+        }
         return true;
     }
 }
