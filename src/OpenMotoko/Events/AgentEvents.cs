@@ -32,6 +32,8 @@ internal sealed record EventScope(string? RunId, string? ConversationId, string?
 [JsonDerivedType(typeof(RunFailed), "run:failed")]
 [JsonDerivedType(typeof(CostUpdated), "cost:updated")]
 [JsonDerivedType(typeof(BudgetAlert), "budget:alert")]
+[JsonDerivedType(typeof(WebhookTriggered), "webhook:triggered")]
+[JsonDerivedType(typeof(GmailReceived), "gmail:received")]
 internal abstract record AgentEvent([property: JsonIgnore] EventScope Scope)
 {
     /// <summary>The most of a free text (arguments, output, preview) the activity feed keeps.</summary>
@@ -118,3 +120,15 @@ internal sealed record CostUpdated(EventScope Scope, string Provider, string Mod
 /// <summary>Spend crossed one of the budget's alert thresholds (once per threshold and period).</summary>
 internal sealed record BudgetAlert(EventScope Scope, string Period, string Key, decimal Threshold, decimal Limit, decimal Spent, string Message)
     : AgentEvent(Scope);
+
+/// <summary>A webhook trigger was accepted and started a run; how it proved itself (secret header or signature), never the secret or the payload.</summary>
+internal sealed record WebhookTriggered(EventScope Scope, string WebhookId, string Name, string VerifiedBy, int Bytes) : AgentEvent(Scope)
+{
+    public string? RunId => Scope.RunId;
+}
+
+/// <summary>A Gmail push started a run: the mailbox, its history id, the Pub/Sub message and how many new e-mails were read.</summary>
+internal sealed record GmailReceived(EventScope Scope, string EmailAddress, string HistoryId, string PushMessageId, int Messages) : AgentEvent(Scope)
+{
+    public string? RunId => Scope.RunId;
+}

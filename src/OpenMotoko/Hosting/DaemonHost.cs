@@ -20,6 +20,7 @@ using OpenMotoko.Skills.Files;
 using OpenMotoko.Skills.Shell;
 using OpenMotoko.Skills.Web;
 using OpenMotoko.Storage;
+using OpenMotoko.Webhooks;
 
 namespace OpenMotoko.Hosting;
 
@@ -97,6 +98,7 @@ internal static class DaemonHost
         services.AddProviders();
         services.AddConversations();
         services.AddAgent();
+        services.AddWebhooks();
         // HttpClientFactory's per-request log scope and lines: we log outcomes ourselves, and a provider
         // call is on every message's path.
         services.ConfigureHttpClientDefaults(http => http.RemoveAllLoggers());
@@ -146,6 +148,7 @@ internal static class DaemonHost
         app.MapModels();
         app.MapConversations();
         app.MapAgents();
+        app.MapWebhooks();
         app.MapOpenAiCompat();
 
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("OpenMotoko");

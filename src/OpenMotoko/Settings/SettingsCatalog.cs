@@ -49,6 +49,16 @@ internal static class SettingsCatalog
     public const string WebSearchApiKey = "skills.web.searchApiKey";
     public const string WebAllowHosts = "skills.web.allowHosts";
     public const string RegistryUrl = "registry.url";
+    public const string WebhookRatePerMinute = "webhooks.ratePerMinute";
+    public const string GmailPushToken = "gmail.pushToken";
+    public const string GmailSubscription = "gmail.subscription";
+    public const string GmailPrompt = "gmail.prompt";
+    public const string GmailConversationId = "gmail.conversationId";
+    public const string GmailClientId = "gmail.clientId";
+    public const string GmailClientSecret = "gmail.clientSecret";
+    public const string GmailRefreshToken = "gmail.refreshToken";
+    public const string GmailApiBaseUrl = "gmail.apiBaseUrl";
+    public const string GoogleOAuthTokenUrl = "gmail.tokenUrl";
 
     private static readonly string[] Modes = ["auto", "ask", "off"];
 
@@ -100,6 +110,16 @@ internal static class SettingsCatalog
         SettingDefinition.Secret(WebSearchApiKey, "OPENMOTOKO_WEB_SEARCH_API_KEY"),
         SettingDefinition.TextList(WebAllowHosts, 100, 253),
         SettingDefinition.HttpUrl(RegistryUrl, null, "OPENMOTOKO_REGISTRY_URL"),
+        SettingDefinition.Integer(WebhookRatePerMinute, 1, 10_000, 30),
+        SettingDefinition.Secret(GmailPushToken, "OPENMOTOKO_GMAIL_PUSH_TOKEN"),
+        SettingDefinition.Text(GmailSubscription, 255),
+        SettingDefinition.Text(GmailPrompt, 10_000),
+        SettingDefinition.Text(GmailConversationId, 100),
+        SettingDefinition.Secret(GmailClientId, "OPENMOTOKO_GMAIL_CLIENT_ID"),
+        SettingDefinition.Secret(GmailClientSecret, "OPENMOTOKO_GMAIL_CLIENT_SECRET"),
+        SettingDefinition.Secret(GmailRefreshToken, "OPENMOTOKO_GMAIL_REFRESH_TOKEN"),
+        SettingDefinition.HttpUrl(GmailApiBaseUrl, "https://gmail.googleapis.com", "GMAIL_API_BASE_URL"),
+        SettingDefinition.HttpUrl(GoogleOAuthTokenUrl, "https://oauth2.googleapis.com/token", "GOOGLE_OAUTH_TOKEN_URL"),
     ];
 
     public static FrozenDictionary<string, SettingDefinition> ByKey { get; } =
