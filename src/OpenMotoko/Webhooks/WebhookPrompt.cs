@@ -29,7 +29,8 @@ internal static partial class WebhookPrompt
     {
         var template = webhook.Prompt ?? DefaultTemplate(webhook.Name);
         var matches = Placeholder().Matches(template);
-        var values = matches.Select(m => Value(m.Groups[1].Value, body, headers)).ToList();
+        using var json = new ParsedBody(body);
+        var values = matches.Select(m => Value(m.Groups[1].Value, json, headers)).ToList();
         var fence = UntrustedFence.For(values.Where(v => v.Fenced).Select(v => v.Text));
         var preamble = $"[Webhook \"{webhook.Name}\"] {fence.Rule}\n\n";
         var fencedCount = Math.Max(1, values.Count(v => v.Fenced));
@@ -47,11 +48,11 @@ internal static partial class WebhookPrompt
         return text.ToString();
     }
 
-    private static (string Text, bool Fenced) Value(string path, string body, IHeaderDictionary headers)
+    private static (string Text, bool Fenced) Value(string path, ParsedBody body, IHeaderDictionary headers)
     {
         if (path == "body")
         {
-            return (body, true);
+            return (body.Text, true);
         }
         if (path.StartsWith("headers.", StringComparison.Ordinal))
         {
@@ -62,37 +63,59 @@ internal static partial class WebhookPrompt
             }
             return headers.TryGetValue(name, out var header) ? (header.ToString(), true) : (Missing, false);
         }
-        return Field(body, path["body.".Length..].Split('.')) is { } field ? (field, true) : (Missing, false);
+        return body.Root is { } root && Field(root, path["body.".Length..].Split('.')) is { } field ? (field, true) : (Missing, false);
     }
 
     /// <summary>A field of a JSON body by its path (object keys, array indexes): a string as is, anything else as JSON.</summary>
-    private static string? Field(string body, string[] path)
+    private static string? Field(JsonElement node, string[] path)
     {
-        try
+        foreach (var step in path)
         {
-            using var document = JsonDocument.Parse(body);
-            var node = document.RootElement;
-            foreach (var step in path)
+            if (node.ValueKind == JsonValueKind.Object && node.TryGetProperty(step, out var child))
             {
-                if (node.ValueKind == JsonValueKind.Object && node.TryGetProperty(step, out var child))
-                {
-                    node = child;
-                }
-                else if (node.ValueKind == JsonValueKind.Array && int.TryParse(step, out var index) && index >= 0 && index < node.GetArrayLength())
-                {
-                    node = node[index];
-                }
-                else
-                {
-                    return null;
-                }
+                node = child;
             }
-            return node.ValueKind == JsonValueKind.String ? node.GetString() : node.GetRawText();
+            else if (node.ValueKind == JsonValueKind.Array && int.TryParse(step, out var index) && index >= 0 && index < node.GetArrayLength())
+            {
+                node = node[index];
+            }
+            else
+            {
+                return null;
+            }
         }
-        catch (JsonException)
+        return node.ValueKind == JsonValueKind.String ? node.GetString() : node.GetRawText();
+    }
+
+    /// <summary>The body as text, and parsed as JSON once, on first use, when a field is asked for.</summary>
+    private sealed class ParsedBody(string text) : IDisposable
+    {
+        private JsonDocument? _document;
+        private bool _parsed;
+
+        public string Text => text;
+
+        public JsonElement? Root
         {
-            return null; // not JSON: only {{body}} has a value
+            get
+            {
+                if (!_parsed)
+                {
+                    _parsed = true;
+                    try
+                    {
+                        _document = JsonDocument.Parse(text);
+                    }
+                    catch (JsonException)
+                    {
+                        // not JSON: only {{body}} has a value
+                    }
+                }
+                return _document?.RootElement;
+            }
         }
+
+        public void Dispose() => _document?.Dispose();
     }
 
     [GeneratedRegex(@"\{\{\s*(body(?:\.[^{}\s.]+)*|headers\.[A-Za-z0-9_-]+)\s*\}\}", RegexOptions.CultureInvariant)]
