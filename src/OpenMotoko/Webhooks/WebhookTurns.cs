@@ -1,6 +1,7 @@
 using OpenMotoko.Agent;
 using OpenMotoko.Conversations;
 using OpenMotoko.Hosting;
+using OpenMotoko.Providers;
 
 namespace OpenMotoko.Webhooks;
 
@@ -9,7 +10,7 @@ namespace OpenMotoko.Webhooks;
 /// the run goes there; when that conversation is busy answering (or was deleted), the trigger is not
 /// dropped: it gets a new conversation of its own, as it does when no target is set.
 /// </summary>
-internal sealed partial class WebhookTurns(TurnService turns, ConversationStore conversations, ILogger<WebhookTurns> logger)
+internal sealed partial class WebhookTurns(TurnService turns, ConversationStore conversations, ModelSelector selector, ILogger<WebhookTurns> logger)
 {
     public async Task<AgentRun> StartAsync(string title, string? targetConversationId, string? model, string content, CancellationToken cancellationToken)
     {
@@ -23,6 +24,14 @@ internal sealed partial class WebhookTurns(TurnService turns, ConversationStore 
             {
                 TargetUnavailable(logger, title, ex.StatusCode == StatusCodes.Status409Conflict ? "busy answering" : "deleted");
             }
+        }
+        try
+        {
+            selector.Resolve(model); // a model that cannot run refuses the trigger before a conversation is made for it
+        }
+        catch (ApiException ex) when (ex.Code == ErrorCodes.Validation)
+        {
+            throw ApiException.Validation("body", "model", ex.Message);
         }
         var conversation = await conversations.CreateAsync(title, null, null, null, cancellationToken);
         return await turns.StartAsync(new InboundMessage(TurnSources.Webhook, content, conversation.Id, Model: model), cancellationToken);

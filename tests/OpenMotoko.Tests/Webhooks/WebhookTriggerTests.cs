@@ -105,6 +105,16 @@ public sealed class WebhookTriggerTests
         }
         var activity = await AgentHarness.JsonAsync(await h.Client.GetAsync("/api/activity?type=webhook:triggered&limit=100"));
         Assert.Equal(4, activity.GetProperty("total").GetInt32()); // the four accepted triggers, none of the refused
+
+        // A webhook whose model's provider is not configured is refused without leaving an empty conversation behind.
+        var conversations = (await AgentHarness.JsonAsync(await h.Client.GetAsync("/api/conversations"))).GetProperty("total").GetInt32();
+        var claude = await WebhookTestKit.CreateAsync(h.Client, new { name = "Claude", model = "anthropic/claude-sonnet-4-5" });
+        using (var unconfigured = await client.SendAsync(WebhookTestKit.Trigger(claude.GetProperty("id").GetString()!, "{}", claude.GetProperty("secret").GetString())))
+        {
+            var error = await ConversationsApiTests.AssertEnvelope(unconfigured, HttpStatusCode.BadRequest, "VALIDATION_ERROR");
+            Assert.Contains("not configured", error.GetProperty("error").GetString(), StringComparison.Ordinal);
+        }
+        Assert.Equal(conversations, (await AgentHarness.JsonAsync(await h.Client.GetAsync("/api/conversations"))).GetProperty("total").GetInt32());
     }
 
     [Fact]
