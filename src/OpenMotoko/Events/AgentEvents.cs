@@ -32,6 +32,9 @@ internal sealed record EventScope(string? RunId, string? ConversationId, string?
 [JsonDerivedType(typeof(RunFailed), "run:failed")]
 [JsonDerivedType(typeof(CostUpdated), "cost:updated")]
 [JsonDerivedType(typeof(BudgetAlert), "budget:alert")]
+[JsonDerivedType(typeof(SchedulerStarted), "scheduler:started")]
+[JsonDerivedType(typeof(SchedulerCompleted), "scheduler:completed")]
+[JsonDerivedType(typeof(SchedulerFailed), "scheduler:failed")]
 internal abstract record AgentEvent([property: JsonIgnore] EventScope Scope)
 {
     /// <summary>The most of a free text (arguments, output, preview) the activity feed keeps.</summary>
@@ -117,4 +120,14 @@ internal sealed record CostUpdated(EventScope Scope, string Provider, string Mod
 
 /// <summary>Spend crossed one of the budget's alert thresholds (once per threshold and period).</summary>
 internal sealed record BudgetAlert(EventScope Scope, string Period, string Key, decimal Threshold, decimal Limit, decimal Spent, string Message)
+    : AgentEvent(Scope);
+
+/// <summary>A scheduled task's run started (by its schedule, by hand, as a retry or a catch-up).</summary>
+internal sealed record SchedulerStarted(EventScope Scope, string TaskId, string TaskName, string TaskRunId, string Trigger) : AgentEvent(Scope);
+
+/// <summary>A scheduled task's run succeeded.</summary>
+internal sealed record SchedulerCompleted(EventScope Scope, string TaskId, string TaskName, string TaskRunId, long DurationMs, double Cost) : AgentEvent(Scope);
+
+/// <summary>A scheduled task's run failed, timed out, was cancelled or skipped; <see cref="RetryAt"/> is set when it will be retried.</summary>
+internal sealed record SchedulerFailed(EventScope Scope, string TaskId, string TaskName, string TaskRunId, string Status, string? Error, long? RetryAt)
     : AgentEvent(Scope);

@@ -14,6 +14,7 @@ using OpenMotoko.Health;
 using OpenMotoko.OpenAiCompat;
 using OpenMotoko.Providers;
 using OpenMotoko.Registry;
+using OpenMotoko.Scheduler;
 using OpenMotoko.Settings;
 using OpenMotoko.Skills;
 using OpenMotoko.Skills.Files;
@@ -97,6 +98,7 @@ internal static class DaemonHost
         services.AddProviders();
         services.AddConversations();
         services.AddAgent();
+        services.AddScheduler();
         // HttpClientFactory's per-request log scope and lines: we log outcomes ourselves, and a provider
         // call is on every message's path.
         services.ConfigureHttpClientDefaults(http => http.RemoveAllLoggers());
@@ -146,6 +148,7 @@ internal static class DaemonHost
         app.MapModels();
         app.MapConversations();
         app.MapAgents();
+        app.MapScheduler();
         app.MapOpenAiCompat();
 
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("OpenMotoko");

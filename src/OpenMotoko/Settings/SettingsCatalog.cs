@@ -49,6 +49,9 @@ internal static class SettingsCatalog
     public const string WebSearchApiKey = "skills.web.searchApiKey";
     public const string WebAllowHosts = "skills.web.allowHosts";
     public const string RegistryUrl = "registry.url";
+    public const string SchedulerMaxConcurrent = "scheduler.maxConcurrent";
+    public const string SchedulerCatchUpHours = "scheduler.catchUpHours";
+    public const string ScheduleMode = "skills.schedule.mode";
 
     private static readonly string[] Modes = ["auto", "ask", "off"];
 
@@ -100,6 +103,9 @@ internal static class SettingsCatalog
         SettingDefinition.Secret(WebSearchApiKey, "OPENMOTOKO_WEB_SEARCH_API_KEY"),
         SettingDefinition.TextList(WebAllowHosts, 100, 253),
         SettingDefinition.HttpUrl(RegistryUrl, null, "OPENMOTOKO_REGISTRY_URL"),
+        SettingDefinition.Integer(SchedulerMaxConcurrent, 1, 32, 2),
+        SettingDefinition.Integer(SchedulerCatchUpHours, 0, 24 * 31, 6),
+        SettingDefinition.Choice(ScheduleMode, Modes, "auto"),
     ];
 
     public static FrozenDictionary<string, SettingDefinition> ByKey { get; } =
