@@ -90,18 +90,24 @@ internal sealed class SchedulerStore(Database database)
                 retry_count = $RetryCount, last_run_at = $LastRunAt
             WHERE id = $taskId
             """, new { taskId, state.Status, state.Enabled, state.NextRunAt, state.NextTrigger, state.RetryCount, state.LastRunAt });
-        if (rows > 0)
+        // Two call sites, not one with a chosen text: each keeps its prepared command on the writer,
+        // and a command kept for one statement must never be handed the other's parameters.
+        if (rows > 0 && insert)
         {
-            write.Connection.Execute(insert
-                ? """
-                  INSERT INTO scheduled_runs (id, task_id, trigger, status, started_at, finished_at, duration_ms, output, error, conversation_id, cost)
-                  VALUES ($Id, $TaskId, $Trigger, $Status, $StartedAt, $FinishedAt, $DurationMs, $Output, $Error, $ConversationId, $Cost)
-                  """
-                : """
-                  UPDATE scheduled_runs SET status = $Status, finished_at = $FinishedAt, duration_ms = $DurationMs, output = $Output,
-                      error = $Error, conversation_id = $ConversationId, cost = $Cost
-                  WHERE id = $Id
-                  """, run);
+            write.Connection.Execute(
+                """
+                INSERT INTO scheduled_runs (id, task_id, trigger, status, started_at, finished_at, duration_ms, output, error, conversation_id, cost)
+                VALUES ($Id, $TaskId, $Trigger, $Status, $StartedAt, $FinishedAt, $DurationMs, $Output, $Error, $ConversationId, $Cost)
+                """, run);
+        }
+        else if (rows > 0)
+        {
+            write.Connection.Execute(
+                """
+                UPDATE scheduled_runs SET status = $Status, finished_at = $FinishedAt, duration_ms = $DurationMs, output = $Output,
+                    error = $Error, conversation_id = $ConversationId, cost = $Cost
+                WHERE id = $Id
+                """, run);
         }
         write.Commit();
         return rows > 0;
