@@ -32,6 +32,9 @@ internal sealed record EventScope(string? RunId, string? ConversationId, string?
 [JsonDerivedType(typeof(RunFailed), "run:failed")]
 [JsonDerivedType(typeof(CostUpdated), "cost:updated")]
 [JsonDerivedType(typeof(BudgetAlert), "budget:alert")]
+[JsonDerivedType(typeof(ArtifactCreated), "artifact:created")]
+[JsonDerivedType(typeof(ArtifactUpdated), "artifact:updated")]
+[JsonDerivedType(typeof(ArtifactDeleted), "artifact:deleted")]
 internal abstract record AgentEvent([property: JsonIgnore] EventScope Scope)
 {
     /// <summary>The most of a free text (arguments, output, preview) the activity feed keeps.</summary>
@@ -117,4 +120,16 @@ internal sealed record CostUpdated(EventScope Scope, string Provider, string Mod
 
 /// <summary>Spend crossed one of the budget's alert thresholds (once per threshold and period).</summary>
 internal sealed record BudgetAlert(EventScope Scope, string Period, string Key, decimal Threshold, decimal Limit, decimal Spent, string Message)
+    : AgentEvent(Scope);
+
+/// <summary>An artifact was stored (version 1). Artifact events never carry content; "type" is the event's, so the artifact's is artifactType.</summary>
+internal sealed record ArtifactCreated(EventScope Scope, string ArtifactId, string? ConversationId, string Title, string ArtifactType, long Version)
+    : AgentEvent(Scope);
+
+/// <summary>An artifact got a new version.</summary>
+internal sealed record ArtifactUpdated(EventScope Scope, string ArtifactId, string? ConversationId, string Title, string ArtifactType, long Version)
+    : AgentEvent(Scope);
+
+/// <summary>An artifact was deleted with all its versions; <see cref="Version"/> was its latest.</summary>
+internal sealed record ArtifactDeleted(EventScope Scope, string ArtifactId, string? ConversationId, string Title, string ArtifactType, long Version)
     : AgentEvent(Scope);
