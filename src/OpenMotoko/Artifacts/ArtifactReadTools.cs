@@ -15,8 +15,8 @@ internal sealed class ReadArtifactTool(ArtifactStore store) : IAgentTool
     public bool ChangesState => false;
 
     public ToolDefinition Definition { get; } = new("read_artifact",
-        "Read an artifact of this conversation: its latest version, or an earlier one. Long content comes in pieces: when the answer " +
-        "has nextOffset, call again with offset set to it.",
+        "Read an artifact of this conversation: its latest version, or an earlier one. The answer is one JSON line about the artifact, " +
+        "then its content. Long content comes in pieces: when the first line has nextOffset, call again with offset set to it.",
         ToolArguments.Schema("""
             {"type":"object","properties":{
             "id":{"type":"string","description":"The artifact's id."},
@@ -51,7 +51,7 @@ internal sealed class ReadArtifactTool(ArtifactStore store) : IAgentTool
         {
             length--; // never split a surrogate pair
         }
-        var answer = new JsonObject
+        var header = new JsonObject
         {
             ["id"] = artifact.Id,
             ["version"] = artifact.Version,
@@ -59,13 +59,13 @@ internal sealed class ReadArtifactTool(ArtifactStore store) : IAgentTool
             ["title"] = artifact.Title,
             ["language"] = artifact.Language,
             ["length"] = content.Length,
-            ["content"] = content.Substring(start, length),
         };
         if (start + length < content.Length)
         {
-            answer["nextOffset"] = start + length;
+            header["nextOffset"] = start + length;
         }
-        return ToolOutcome.Ok(answer.ToJsonString());
+        // The content follows the header line as it is: JSON escaping could grow it past the tool result cap.
+        return ToolOutcome.Ok(string.Concat(header.ToJsonString(), "\n", content.AsSpan(start, length)));
     }
 }
 

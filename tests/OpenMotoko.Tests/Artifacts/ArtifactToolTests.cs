@@ -44,9 +44,10 @@ public sealed class ArtifactToolTests
         Assert.Equal("Hello v2", latest.GetProperty("title").GetString());
         var messages = await h.MessagesAsync(conversation);
         Assert.Equal(2, Output(Result(messages, "call_u")).GetProperty("version").GetInt64());
-        var read = Output(Result(messages, "call_r"));
-        Assert.Equal("print('hi')", read.GetProperty("content").GetString());
+        var (read, text) = Read(Result(messages, "call_r"));
+        Assert.Equal("print('hi')", text);
         Assert.Equal(1, read.GetProperty("version").GetInt64());
+        Assert.Equal("Hello", read.GetProperty("title").GetString());
         var list = Output(Result(messages, "call_l"));
         Assert.Equal(1, list.GetProperty("total").GetInt64());
         Assert.Equal(id, list.GetProperty("artifacts")[0].GetProperty("id").GetString());
@@ -127,7 +128,7 @@ public sealed class ArtifactToolTests
     {
         await using var h = await AgentHarness.StartAsync();
         var conversation = await h.CreateConversationAsync();
-        var content = string.Concat(Enumerable.Repeat("0123456789", 10_000)); // 100000 characters
+        var content = string.Concat(Enumerable.Repeat("\"quoted!\"\n", 10_000)); // 100000 characters that JSON would escape
         var id = (await CreateAsync(h.Client, new { type = "text", title = "Long", content, conversationId = conversation })).GetProperty("id").GetString()!;
         using (var edit = await h.Client.SendAsync(Patch(id, new { content })))
         {
@@ -145,11 +146,11 @@ public sealed class ArtifactToolTests
         var stale = Result(messages, "call_s");
         Assert.True(stale.GetProperty("isError").GetBoolean());
         Assert.Contains("version 2", stale.GetProperty("output").GetString());
-        var first = Output(Result(messages, "call_a"));
-        var piece = first.GetProperty("content").GetString()!;
+        var (first, piece) = Read(Result(messages, "call_a"));
         Assert.True(piece.Length is > 50_000 and < 65_536);
         Assert.Equal(piece.Length, first.GetProperty("nextOffset").GetInt32());
         Assert.Equal(100_000, first.GetProperty("length").GetInt32());
+        Assert.Equal(content[..piece.Length], piece);
         Assert.Equal(2, (await h.Client.GetFromJsonAsync<JsonElement>($"/api/artifacts/{id}")).GetProperty("version").GetInt64());
     }
 
@@ -157,6 +158,15 @@ public sealed class ArtifactToolTests
         messages.Where(m => m.TryGetProperty("toolResults", out _))
             .SelectMany(m => m.GetProperty("toolResults").EnumerateArray())
             .Single(r => r.GetProperty("toolCallId").GetString() == callId);
+
+    /// <summary>read_artifact's answer: a JSON line, then the content as it is.</summary>
+    private static (JsonElement Header, string Content) Read(JsonElement result)
+    {
+        Assert.False(result.GetProperty("isError").GetBoolean(), result.GetProperty("output").GetString());
+        var output = result.GetProperty("output").GetString()!;
+        var newline = output.IndexOf('\n', StringComparison.Ordinal);
+        return (JsonDocument.Parse(output[..newline]).RootElement.Clone(), output[(newline + 1)..]);
+    }
 
     private static JsonElement Output(JsonElement result)
     {
