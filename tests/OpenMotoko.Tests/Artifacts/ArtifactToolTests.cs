@@ -154,6 +154,31 @@ public sealed class ArtifactToolTests
         Assert.Equal(2, (await h.Client.GetFromJsonAsync<JsonElement>($"/api/artifacts/{id}")).GetProperty("version").GetInt64());
     }
 
+    [Fact]
+    public async Task The_skill_is_listed_with_its_tools_and_off_mode_stops_offering_them()
+    {
+        await using var h = await AgentHarness.StartAsync();
+        var skills = await h.Client.GetFromJsonAsync<JsonElement>("/api/skills");
+        var skill = skills.EnumerateArray().Single(s => s.GetProperty("id").GetString() == "artifacts");
+        Assert.Equal("auto", skill.GetProperty("mode").GetString());
+        Assert.Equal(["create_artifact", "list_artifacts", "read_artifact", "update_artifact"],
+            skill.GetProperty("tools").EnumerateArray().Select(t => t.GetProperty("name").GetString()).Order(StringComparer.Ordinal));
+
+        using (var off = await h.Client.PutAsJsonAsync("/api/settings", new Dictionary<string, string> { ["skills.artifacts.mode"] = "off" }))
+        {
+            off.EnsureSuccessStatusCode();
+        }
+        h.ThenText(10, 5, "Hi.");
+        var conversation = await h.CreateConversationAsync();
+        using (var reply = await h.PostMessageAsync(conversation, "Hello"))
+        {
+            reply.EnsureSuccessStatusCode();
+        }
+        var offered = h.ChatRequests[0].GetProperty("tools").EnumerateArray().Select(t => t.GetProperty("function").GetProperty("name").GetString()).ToList();
+        Assert.DoesNotContain("create_artifact", offered);
+        Assert.Contains("remember", offered);
+    }
+
     private static JsonElement Result(JsonElement[] messages, string callId) =>
         messages.Where(m => m.TryGetProperty("toolResults", out _))
             .SelectMany(m => m.GetProperty("toolResults").EnumerateArray())

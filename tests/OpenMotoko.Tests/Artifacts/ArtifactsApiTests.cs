@@ -163,5 +163,23 @@ public sealed class ArtifactsApiTests
         Assert.Equal("NOT_FOUND", await CodeAsync(unknownPatch));
     }
 
+    [Fact]
+    public async Task Every_route_needs_a_session()
+    {
+        await using var h = await AgentHarness.StartAsync();
+        var id = Id(await CreateAsync(h.Client, new { type = "text", title = "T", content = "c" }));
+        using var anonymous = h.App.CreateClient();
+        foreach (var path in new[] { "/api/artifacts", $"/api/artifacts/{id}", $"/api/artifacts/{id}/raw", $"/api/artifacts/{id}/versions", $"/api/artifacts/{id}/versions/1" })
+        {
+            using var response = await anonymous.GetAsync(path);
+            Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        }
+        using var post = await anonymous.PostAsJsonAsync("/api/artifacts", new { type = "text", title = "T", content = "c" });
+        Assert.Equal(HttpStatusCode.Unauthorized, post.StatusCode);
+        using var delete = await anonymous.DeleteAsync($"/api/artifacts/{id}");
+        Assert.Equal(HttpStatusCode.Unauthorized, delete.StatusCode);
+        Assert.Equal(1, (await h.Client.GetFromJsonAsync<JsonElement>("/api/artifacts")).GetProperty("total").GetInt64());
+    }
+
     private static string Id(JsonElement artifact) => artifact.GetProperty("id").GetString()!;
 }
