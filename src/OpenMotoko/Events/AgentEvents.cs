@@ -35,6 +35,9 @@ internal sealed record EventScope(string? RunId, string? ConversationId, string?
 [JsonDerivedType(typeof(SchedulerStarted), "scheduler:started")]
 [JsonDerivedType(typeof(SchedulerCompleted), "scheduler:completed")]
 [JsonDerivedType(typeof(SchedulerFailed), "scheduler:failed")]
+[JsonDerivedType(typeof(ArtifactCreated), "artifact:created")]
+[JsonDerivedType(typeof(ArtifactUpdated), "artifact:updated")]
+[JsonDerivedType(typeof(ArtifactDeleted), "artifact:deleted")]
 internal abstract record AgentEvent([property: JsonIgnore] EventScope Scope)
 {
     /// <summary>The most of a free text (arguments, output, preview) the activity feed keeps.</summary>
@@ -130,4 +133,16 @@ internal sealed record SchedulerCompleted(EventScope Scope, string TaskId, strin
 
 /// <summary>A scheduled task's run failed, timed out, was cancelled or skipped; <see cref="RetryAt"/> is set when it will be retried.</summary>
 internal sealed record SchedulerFailed(EventScope Scope, string TaskId, string TaskName, string TaskRunId, string Status, string? Error, long? RetryAt)
+    : AgentEvent(Scope);
+
+/// <summary>An artifact was stored (version 1). Artifact events never carry content; "type" is the event's, so the artifact's is artifactType.</summary>
+internal sealed record ArtifactCreated(EventScope Scope, string ArtifactId, string? ConversationId, string Title, string ArtifactType, long Version)
+    : AgentEvent(Scope);
+
+/// <summary>An artifact got a new version.</summary>
+internal sealed record ArtifactUpdated(EventScope Scope, string ArtifactId, string? ConversationId, string Title, string ArtifactType, long Version)
+    : AgentEvent(Scope);
+
+/// <summary>An artifact was deleted with all its versions; <see cref="Version"/> was its latest.</summary>
+internal sealed record ArtifactDeleted(EventScope Scope, string ArtifactId, string? ConversationId, string Title, string ArtifactType, long Version)
     : AgentEvent(Scope);

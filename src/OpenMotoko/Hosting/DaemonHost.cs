@@ -6,6 +6,7 @@ using Microsoft.Extensions.Primitives;
 using OpenMotoko.Activity;
 using OpenMotoko.Agent;
 using OpenMotoko.Approvals;
+using OpenMotoko.Artifacts;
 using OpenMotoko.Auth;
 using OpenMotoko.Conversations;
 using OpenMotoko.Costs;
@@ -99,6 +100,7 @@ internal static class DaemonHost
         services.AddConversations();
         services.AddAgent();
         services.AddScheduler();
+        services.AddArtifacts();
         // HttpClientFactory's per-request log scope and lines: we log outcomes ourselves, and a provider
         // call is on every message's path.
         services.ConfigureHttpClientDefaults(http => http.RemoveAllLoggers());
@@ -149,6 +151,7 @@ internal static class DaemonHost
         app.MapConversations();
         app.MapAgents();
         app.MapScheduler();
+        app.MapArtifacts();
         app.MapOpenAiCompat();
 
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("OpenMotoko");

@@ -44,6 +44,7 @@ internal static class SettingsCatalog
     public const string FilesystemMode = "skills.filesystem.mode";
     public const string WebMode = "skills.web.mode";
     public const string MemoryMode = "skills.memory.mode";
+    public const string ArtifactsMode = "skills.artifacts.mode";
     public const string WebSearch = "skills.web.search";
     public const string WebSearxngUrl = "skills.web.searxngUrl";
     public const string WebSearchApiKey = "skills.web.searchApiKey";
@@ -98,6 +99,7 @@ internal static class SettingsCatalog
         SettingDefinition.Choice(FilesystemMode, Modes, "ask"),
         SettingDefinition.Choice(WebMode, Modes, "auto"),
         SettingDefinition.Choice(MemoryMode, Modes, "auto"),
+        SettingDefinition.Choice(ArtifactsMode, Modes, "auto"),
         SettingDefinition.Choice(WebSearch, ["none", "searxng", "brave", "tavily"], "none"),
         SettingDefinition.HttpUrl(WebSearxngUrl, null),
         SettingDefinition.Secret(WebSearchApiKey, "OPENMOTOKO_WEB_SEARCH_API_KEY"),
