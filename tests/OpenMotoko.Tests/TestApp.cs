@@ -60,10 +60,11 @@ internal sealed class TestApp : IAsyncDisposable
         LogLevel = _logLevel,
     };
 
-    /// <summary>Stops the daemon and starts a new one on the same data dir, as a restart would.</summary>
-    public async Task RestartAsync()
+    /// <summary>Stops the daemon and starts a new one on the same data dir, as a restart would; <paramref name="whileDown"/> runs in between (e.g. moves the clock).</summary>
+    public async Task RestartAsync(Action? whileDown = null)
     {
         await StopHostAsync();
+        whileDown?.Invoke();
         await StartHostAsync();
     }
 

@@ -32,6 +32,12 @@ internal sealed record EventScope(string? RunId, string? ConversationId, string?
 [JsonDerivedType(typeof(RunFailed), "run:failed")]
 [JsonDerivedType(typeof(CostUpdated), "cost:updated")]
 [JsonDerivedType(typeof(BudgetAlert), "budget:alert")]
+[JsonDerivedType(typeof(SchedulerStarted), "scheduler:started")]
+[JsonDerivedType(typeof(SchedulerCompleted), "scheduler:completed")]
+[JsonDerivedType(typeof(SchedulerFailed), "scheduler:failed")]
+[JsonDerivedType(typeof(ArtifactCreated), "artifact:created")]
+[JsonDerivedType(typeof(ArtifactUpdated), "artifact:updated")]
+[JsonDerivedType(typeof(ArtifactDeleted), "artifact:deleted")]
 [JsonDerivedType(typeof(WebhookTriggered), "webhook:triggered")]
 [JsonDerivedType(typeof(GmailReceived), "gmail:received")]
 internal abstract record AgentEvent([property: JsonIgnore] EventScope Scope)
@@ -119,6 +125,28 @@ internal sealed record CostUpdated(EventScope Scope, string Provider, string Mod
 
 /// <summary>Spend crossed one of the budget's alert thresholds (once per threshold and period).</summary>
 internal sealed record BudgetAlert(EventScope Scope, string Period, string Key, decimal Threshold, decimal Limit, decimal Spent, string Message)
+    : AgentEvent(Scope);
+
+/// <summary>A scheduled task's run started (by its schedule, by hand, as a retry or a catch-up).</summary>
+internal sealed record SchedulerStarted(EventScope Scope, string TaskId, string TaskName, string TaskRunId, string Trigger) : AgentEvent(Scope);
+
+/// <summary>A scheduled task's run succeeded.</summary>
+internal sealed record SchedulerCompleted(EventScope Scope, string TaskId, string TaskName, string TaskRunId, long DurationMs, double Cost) : AgentEvent(Scope);
+
+/// <summary>A scheduled task's run failed, timed out, was cancelled or skipped; <see cref="RetryAt"/> is set when it will be retried.</summary>
+internal sealed record SchedulerFailed(EventScope Scope, string TaskId, string TaskName, string TaskRunId, string Status, string? Error, long? RetryAt)
+    : AgentEvent(Scope);
+
+/// <summary>An artifact was stored (version 1). Artifact events never carry content; "type" is the event's, so the artifact's is artifactType.</summary>
+internal sealed record ArtifactCreated(EventScope Scope, string ArtifactId, string? ConversationId, string Title, string ArtifactType, long Version)
+    : AgentEvent(Scope);
+
+/// <summary>An artifact got a new version.</summary>
+internal sealed record ArtifactUpdated(EventScope Scope, string ArtifactId, string? ConversationId, string Title, string ArtifactType, long Version)
+    : AgentEvent(Scope);
+
+/// <summary>An artifact was deleted with all its versions; <see cref="Version"/> was its latest.</summary>
+internal sealed record ArtifactDeleted(EventScope Scope, string ArtifactId, string? ConversationId, string Title, string ArtifactType, long Version)
     : AgentEvent(Scope);
 
 /// <summary>A webhook trigger was accepted and started a run; how it proved itself (secret header or signature), never the secret or the payload.</summary>

@@ -25,6 +25,7 @@ internal static class ErrorCodes
     public const string LoginLocked = "LOGIN_LOCKED";
     public const string RateLimited = "RATE_LIMIT_EXCEEDED";
     public const string Conflict = "CONFLICT";
+    public const string PreconditionFailed = "PRECONDITION_FAILED";
     public const string Unavailable = "UNAVAILABLE";
     public const string BudgetExceeded = "BUDGET_EXCEEDED";
     public const string LlmError = "LLM_ERROR";

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Primitives;
 using OpenMotoko.Activity;
 using OpenMotoko.Agent;
 using OpenMotoko.Approvals;
+using OpenMotoko.Artifacts;
 using OpenMotoko.Auth;
 using OpenMotoko.Conversations;
 using OpenMotoko.Costs;
@@ -14,6 +15,7 @@ using OpenMotoko.Health;
 using OpenMotoko.OpenAiCompat;
 using OpenMotoko.Providers;
 using OpenMotoko.Registry;
+using OpenMotoko.Scheduler;
 using OpenMotoko.Settings;
 using OpenMotoko.Skills;
 using OpenMotoko.Skills.Files;
@@ -98,6 +100,8 @@ internal static class DaemonHost
         services.AddProviders();
         services.AddConversations();
         services.AddAgent();
+        services.AddScheduler();
+        services.AddArtifacts();
         services.AddWebhooks();
         // HttpClientFactory's per-request log scope and lines: we log outcomes ourselves, and a provider
         // call is on every message's path.
@@ -148,6 +152,8 @@ internal static class DaemonHost
         app.MapModels();
         app.MapConversations();
         app.MapAgents();
+        app.MapScheduler();
+        app.MapArtifacts();
         app.MapWebhooks();
         app.MapOpenAiCompat();
 

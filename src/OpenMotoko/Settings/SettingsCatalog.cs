@@ -44,11 +44,15 @@ internal static class SettingsCatalog
     public const string FilesystemMode = "skills.filesystem.mode";
     public const string WebMode = "skills.web.mode";
     public const string MemoryMode = "skills.memory.mode";
+    public const string ArtifactsMode = "skills.artifacts.mode";
     public const string WebSearch = "skills.web.search";
     public const string WebSearxngUrl = "skills.web.searxngUrl";
     public const string WebSearchApiKey = "skills.web.searchApiKey";
     public const string WebAllowHosts = "skills.web.allowHosts";
     public const string RegistryUrl = "registry.url";
+    public const string SchedulerMaxConcurrent = "scheduler.maxConcurrent";
+    public const string SchedulerCatchUpHours = "scheduler.catchUpHours";
+    public const string ScheduleMode = "skills.schedule.mode";
     public const string WebhookRatePerMinute = "webhooks.ratePerMinute";
     public const string GmailPushToken = "gmail.pushToken";
     public const string GmailSubscription = "gmail.subscription";
@@ -105,11 +109,15 @@ internal static class SettingsCatalog
         SettingDefinition.Choice(FilesystemMode, Modes, "ask"),
         SettingDefinition.Choice(WebMode, Modes, "auto"),
         SettingDefinition.Choice(MemoryMode, Modes, "auto"),
+        SettingDefinition.Choice(ArtifactsMode, Modes, "auto"),
         SettingDefinition.Choice(WebSearch, ["none", "searxng", "brave", "tavily"], "none"),
         SettingDefinition.HttpUrl(WebSearxngUrl, null),
         SettingDefinition.Secret(WebSearchApiKey, "OPENMOTOKO_WEB_SEARCH_API_KEY"),
         SettingDefinition.TextList(WebAllowHosts, 100, 253),
         SettingDefinition.HttpUrl(RegistryUrl, null, "OPENMOTOKO_REGISTRY_URL"),
+        SettingDefinition.Integer(SchedulerMaxConcurrent, 1, 32, 2),
+        SettingDefinition.Integer(SchedulerCatchUpHours, 0, 24 * 31, 6),
+        SettingDefinition.Choice(ScheduleMode, Modes, "auto"),
         SettingDefinition.Integer(WebhookRatePerMinute, 1, 10_000, 30),
         SettingDefinition.Secret(GmailPushToken, "OPENMOTOKO_GMAIL_PUSH_TOKEN"),
         SettingDefinition.Text(GmailSubscription, 255),

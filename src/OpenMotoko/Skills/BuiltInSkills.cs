@@ -12,6 +12,8 @@ internal static class BuiltInSkills
     public const string Web = "web";
     public const string Memory = "memory";
     public const string Instructions = "instructions";
+    public const string Schedule = "schedule";
+    public const string Artifacts = "artifacts";
 
     public static IReadOnlyList<SkillManifest> All { get; } =
     [
@@ -21,6 +23,8 @@ internal static class BuiltInSkills
         new(Web, "Web", "Fetches web pages as readable text and searches the web, guarded against private addresses.", ["net.fetch"], "medium"),
         new(Memory, "Memory", "Remembers facts about the owner across conversations and recalls the relevant ones.", ["memory.read", "memory.write"], "low"),
         new(Instructions, "Instruction skills", "Lists the enabled instruction skills and loads a skill's full instructions on request.", ["skills.read"], "low"),
+        new(Schedule, "Schedule", "Creates, lists and deletes scheduled prompts and reminders that run the agent later.", ["scheduler.write"], "medium"),
+        new(Artifacts, "Artifacts", "Writes documents, code and diagrams as artifacts of the conversation and revises them, keeping every version.", ["artifacts.read", "artifacts.write"], "low"),
     ];
 
     public static SkillManifest? Find(string id) => All.FirstOrDefault(skill => string.Equals(skill.Id, id, StringComparison.Ordinal));

@@ -20,16 +20,20 @@ internal class PreparedCommandFactory<T> : CommandFactory<T>
         {
             return base.GetCommand(connection, sql, commandType, args);
         }
-        if (TryReuseInterlocked(ref _kept, sql, commandType, args, null) is { } reused)
+        // Taken in one step, then checked before Dapper binds anything: a command kept by another
+        // writer (another database in this process, or one since closed) or for another statement
+        // (a call site whose text varies) is never run here. Nor is it disposed here: that would touch
+        // the other connection's command list without holding its writer lock, racing its owner (and
+        // its Close). Dropped, its statement is finalized by the GC or its connection's close.
+        var kept = Interlocked.Exchange(ref _kept, null);
+        if (kept is not null && ReferenceEquals(kept.Connection, connection) && string.Equals(kept.CommandText, sql, StringComparison.Ordinal)
+            && TryReuseInterlocked(ref kept, sql, commandType, args, null) is { } reused)
         {
-            // Taken and checked in one step: a command kept by another writer (another database in
-            // this process, or one since closed) is never run here. Nor is it disposed here: that
-            // would touch the other connection's command list without holding its writer lock, racing
-            // its owner (and its Close). Dropped, its statement is finalized by the GC or its close.
-            if (ReferenceEquals(reused.Connection, connection))
-            {
-                return reused;
-            }
+            return reused;
+        }
+        if (kept is not null && ReferenceEquals(kept.Connection, connection))
+        {
+            kept.Dispose(); // this writer's own, for another statement: ours to close, under our lock
         }
         var command = base.GetCommand(connection, sql, commandType, args);
         foreach (DbParameter parameter in command.Parameters)
