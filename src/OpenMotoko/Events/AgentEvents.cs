@@ -38,6 +38,8 @@ internal sealed record EventScope(string? RunId, string? ConversationId, string?
 [JsonDerivedType(typeof(ArtifactCreated), "artifact:created")]
 [JsonDerivedType(typeof(ArtifactUpdated), "artifact:updated")]
 [JsonDerivedType(typeof(ArtifactDeleted), "artifact:deleted")]
+[JsonDerivedType(typeof(WebhookTriggered), "webhook:triggered")]
+[JsonDerivedType(typeof(GmailReceived), "gmail:received")]
 internal abstract record AgentEvent([property: JsonIgnore] EventScope Scope)
 {
     /// <summary>The most of a free text (arguments, output, preview) the activity feed keeps.</summary>
@@ -146,3 +148,15 @@ internal sealed record ArtifactUpdated(EventScope Scope, string ArtifactId, stri
 /// <summary>An artifact was deleted with all its versions; <see cref="Version"/> was its latest.</summary>
 internal sealed record ArtifactDeleted(EventScope Scope, string ArtifactId, string? ConversationId, string Title, string ArtifactType, long Version)
     : AgentEvent(Scope);
+
+/// <summary>A webhook trigger was accepted and started a run; how it proved itself (secret header or signature), never the secret or the payload.</summary>
+internal sealed record WebhookTriggered(EventScope Scope, string WebhookId, string Name, string VerifiedBy, int Bytes) : AgentEvent(Scope)
+{
+    public string? RunId => Scope.RunId;
+}
+
+/// <summary>A Gmail push started a run: the mailbox, its history id, the Pub/Sub message and how many new e-mails were read.</summary>
+internal sealed record GmailReceived(EventScope Scope, string EmailAddress, string HistoryId, string PushMessageId, int Messages) : AgentEvent(Scope)
+{
+    public string? RunId => Scope.RunId;
+}

@@ -22,6 +22,7 @@ using OpenMotoko.Skills.Files;
 using OpenMotoko.Skills.Shell;
 using OpenMotoko.Skills.Web;
 using OpenMotoko.Storage;
+using OpenMotoko.Webhooks;
 
 namespace OpenMotoko.Hosting;
 
@@ -101,6 +102,7 @@ internal static class DaemonHost
         services.AddAgent();
         services.AddScheduler();
         services.AddArtifacts();
+        services.AddWebhooks();
         // HttpClientFactory's per-request log scope and lines: we log outcomes ourselves, and a provider
         // call is on every message's path.
         services.ConfigureHttpClientDefaults(http => http.RemoveAllLoggers());
@@ -152,6 +154,7 @@ internal static class DaemonHost
         app.MapAgents();
         app.MapScheduler();
         app.MapArtifacts();
+        app.MapWebhooks();
         app.MapOpenAiCompat();
 
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("OpenMotoko");

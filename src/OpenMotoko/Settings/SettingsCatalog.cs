@@ -53,6 +53,16 @@ internal static class SettingsCatalog
     public const string SchedulerMaxConcurrent = "scheduler.maxConcurrent";
     public const string SchedulerCatchUpHours = "scheduler.catchUpHours";
     public const string ScheduleMode = "skills.schedule.mode";
+    public const string WebhookRatePerMinute = "webhooks.ratePerMinute";
+    public const string GmailPushToken = "gmail.pushToken";
+    public const string GmailSubscription = "gmail.subscription";
+    public const string GmailPrompt = "gmail.prompt";
+    public const string GmailConversationId = "gmail.conversationId";
+    public const string GmailClientId = "gmail.clientId";
+    public const string GmailClientSecret = "gmail.clientSecret";
+    public const string GmailRefreshToken = "gmail.refreshToken";
+    public const string GmailApiBaseUrl = "gmail.apiBaseUrl";
+    public const string GoogleOAuthTokenUrl = "gmail.tokenUrl";
 
     private static readonly string[] Modes = ["auto", "ask", "off"];
 
@@ -108,6 +118,16 @@ internal static class SettingsCatalog
         SettingDefinition.Integer(SchedulerMaxConcurrent, 1, 32, 2),
         SettingDefinition.Integer(SchedulerCatchUpHours, 0, 24 * 31, 6),
         SettingDefinition.Choice(ScheduleMode, Modes, "auto"),
+        SettingDefinition.Integer(WebhookRatePerMinute, 1, 10_000, 30),
+        SettingDefinition.Secret(GmailPushToken, "OPENMOTOKO_GMAIL_PUSH_TOKEN"),
+        SettingDefinition.Text(GmailSubscription, 255),
+        SettingDefinition.Text(GmailPrompt, 10_000),
+        SettingDefinition.Text(GmailConversationId, 100),
+        SettingDefinition.Secret(GmailClientId, "OPENMOTOKO_GMAIL_CLIENT_ID"),
+        SettingDefinition.Secret(GmailClientSecret, "OPENMOTOKO_GMAIL_CLIENT_SECRET"),
+        SettingDefinition.Secret(GmailRefreshToken, "OPENMOTOKO_GMAIL_REFRESH_TOKEN"),
+        SettingDefinition.HttpUrl(GmailApiBaseUrl, "https://gmail.googleapis.com", "GMAIL_API_BASE_URL"),
+        SettingDefinition.HttpUrl(GoogleOAuthTokenUrl, "https://oauth2.googleapis.com/token", "GOOGLE_OAUTH_TOKEN_URL"),
     ];
 
     public static FrozenDictionary<string, SettingDefinition> ByKey { get; } =
