@@ -32,6 +32,9 @@ internal sealed record EventScope(string? RunId, string? ConversationId, string?
 [JsonDerivedType(typeof(RunFailed), "run:failed")]
 [JsonDerivedType(typeof(CostUpdated), "cost:updated")]
 [JsonDerivedType(typeof(BudgetAlert), "budget:alert")]
+[JsonDerivedType(typeof(AgentSpawned), "agent:spawned")]
+[JsonDerivedType(typeof(AgentCompleted), "agent:completed")]
+[JsonDerivedType(typeof(AgentFailed), "agent:failed")]
 internal abstract record AgentEvent([property: JsonIgnore] EventScope Scope)
 {
     /// <summary>The most of a free text (arguments, output, preview) the activity feed keeps.</summary>
@@ -117,4 +120,22 @@ internal sealed record CostUpdated(EventScope Scope, string Provider, string Mod
 
 /// <summary>Spend crossed one of the budget's alert thresholds (once per threshold and period).</summary>
 internal sealed record BudgetAlert(EventScope Scope, string Period, string Key, decimal Threshold, decimal Limit, decimal Spent, string Message)
+    : AgentEvent(Scope);
+
+/// <summary>A run started a sub-agent (queued or running at once); the scope is the parent's run.</summary>
+internal sealed record AgentSpawned(EventScope Scope, string AgentId, string? Name, int Depth, decimal BudgetUsd, string ConversationId,
+    [property: JsonIgnore] string Task) : AgentEvent(Scope)
+{
+    public string TaskPreview => Truncate(Task, 200);
+}
+
+/// <summary>A sub-agent answered; the scope is the sub-agent's own run.</summary>
+internal sealed record AgentCompleted(EventScope Scope, string AgentId, string? ParentId, decimal SpentUsd, [property: JsonIgnore] string Output)
+    : AgentEvent(Scope)
+{
+    public int Length => Output.Length;
+}
+
+/// <summary>A sub-agent ended without an answer: <see cref="Status"/> failed or cancelled, <see cref="Reason"/> budget, restart, cancelled or error.</summary>
+internal sealed record AgentFailed(EventScope Scope, string AgentId, string? ParentId, string Status, string Reason, string? Error, decimal SpentUsd)
     : AgentEvent(Scope);

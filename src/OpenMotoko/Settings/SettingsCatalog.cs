@@ -49,6 +49,9 @@ internal static class SettingsCatalog
     public const string WebSearchApiKey = "skills.web.searchApiKey";
     public const string WebAllowHosts = "skills.web.allowHosts";
     public const string RegistryUrl = "registry.url";
+    public const string AgentsMaxDepth = "agents.maxDepth";
+    public const string AgentsMaxConcurrent = "agents.maxConcurrent";
+    public const string AgentsDefaultBudgetUsd = "agents.defaultBudgetUsd";
 
     private static readonly string[] Modes = ["auto", "ask", "off"];
 
@@ -100,6 +103,9 @@ internal static class SettingsCatalog
         SettingDefinition.Secret(WebSearchApiKey, "OPENMOTOKO_WEB_SEARCH_API_KEY"),
         SettingDefinition.TextList(WebAllowHosts, 100, 253),
         SettingDefinition.HttpUrl(RegistryUrl, null, "OPENMOTOKO_REGISTRY_URL"),
+        SettingDefinition.Integer(AgentsMaxDepth, 0, 5, 2), // 0: no sub-agents at all
+        SettingDefinition.Integer(AgentsMaxConcurrent, 1, 32, 4), // running children per parent
+        SettingDefinition.Custom(AgentsDefaultBudgetUsd, "number (USD above 0, at most 100)", CheckSubAgentBudget, "0.5"),
     ];
 
     public static FrozenDictionary<string, SettingDefinition> ByKey { get; } =
@@ -149,6 +155,10 @@ internal static class SettingsCatalog
     private static string? CheckTimeZone(JsonElement value) =>
         value.ValueKind == JsonValueKind.String && TimeZoneInfo.TryFindSystemTimeZoneById(value.GetString()!, out _)
             ? null : "must be an IANA time zone this machine knows, e.g. UTC or Europe/Berlin";
+
+    private static string? CheckSubAgentBudget(JsonElement value) =>
+        value.ValueKind == JsonValueKind.Number && value.TryGetDecimal(out var usd) && usd > 0 && usd <= 100
+            ? null : "must be a number of USD above 0 and at most 100, e.g. 0.5";
 
     private static string? CheckBudget(JsonElement value)
     {

@@ -12,6 +12,7 @@ internal static class BuiltInSkills
     public const string Web = "web";
     public const string Memory = "memory";
     public const string Instructions = "instructions";
+    public const string Delegate = "delegate";
 
     public static IReadOnlyList<SkillManifest> All { get; } =
     [
@@ -21,6 +22,7 @@ internal static class BuiltInSkills
         new(Web, "Web", "Fetches web pages as readable text and searches the web, guarded against private addresses.", ["net.fetch"], "medium"),
         new(Memory, "Memory", "Remembers facts about the owner across conversations and recalls the relevant ones.", ["memory.read", "memory.write"], "low"),
         new(Instructions, "Instruction skills", "Lists the enabled instruction skills and loads a skill's full instructions on request.", ["skills.read"], "low"),
+        new(Delegate, "Sub-agents", "Hands parts of a task to sub-agents that work in parallel, each with its own budget, and collects their answers.", ["agents.spawn"], "medium"),
     ];
 
     public static SkillManifest? Find(string id) => All.FirstOrDefault(skill => string.Equals(skill.Id, id, StringComparison.Ordinal));

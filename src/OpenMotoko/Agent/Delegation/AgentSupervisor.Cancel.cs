@@ -1,0 +1,118 @@
+using OpenMotoko.Events;
+using OpenMotoko.Providers;
+
+namespace OpenMotoko.Agent.Delegation;
+
+internal sealed partial class AgentSupervisor
+{
+    /// <summary>
+    /// Cancels a run and every descendant: queued ones end cancelled at once, running ones are
+    /// cancelled (their provider calls and tool processes are aborted) and end on their own.
+    /// </summary>
+    public async Task CancelTreeAsync(string id)
+    {
+        var queued = new List<AgentEntry>();
+        var running = new List<AgentRun>();
+        lock (_lock)
+        {
+            var pending = new Stack<string>([id]);
+            while (pending.TryPop(out var current))
+            {
+                if (!_entries.TryGetValue(current, out var entry) || !AgentStatus.IsLive(entry.Status))
+                {
+                    continue;
+                }
+                entry.CancelRequested = true;
+                if (entry.Status == AgentStatus.Queued)
+                {
+                    entry.Status = AgentStatus.Cancelled;
+                    entry.Reason = AgentReasons.Cancelled;
+                    entry.FinishedAt = Now;
+                    queued.Add(entry);
+                }
+                else if (entry.Run is { } run)
+                {
+                    running.Add(run);
+                }
+                foreach (var child in ChildrenOf(current))
+                {
+                    pending.Push(child.Id);
+                }
+            }
+        }
+        foreach (var run in running)
+        {
+            CancelRun(run);
+        }
+        foreach (var entry in queued)
+        {
+            await FinishAsync(entry);
+        }
+    }
+
+    private static void CancelRun(AgentRun run)
+    {
+        try
+        {
+            run.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // it ended between the lookup and the cancel
+        }
+    }
+
+    /// <summary>Counts each run's spend (for its budget and the list) and keeps a sub-agent's latest text for a wait that times out.</summary>
+    public ValueTask OnEventAsync(AgentEvent e)
+    {
+        if (e.Scope.RunId is { } runId && _entries.TryGetValue(runId, out var entry))
+        {
+            switch (e)
+            {
+                case LlmCompleted call:
+                    entry.AddSpent(call.Cost);
+                    break;
+                case MessageDelta delta when entry.ParentId is not null:
+                    entry.AppendPartial(delta.Text);
+                    break;
+            }
+        }
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>At start-up: runs a previous process left queued or running end failed, reason restart.</summary>
+    public async Task MarkInterruptedAsync(CancellationToken cancellationToken)
+    {
+        var count = await store.MarkInterruptedAsync(Now, cancellationToken);
+        if (count > 0)
+        {
+            SupervisorLog.Interrupted(logger, count);
+        }
+    }
+}
+
+internal static partial class SupervisorLog
+{
+    [LoggerMessage(EventId = 1401, EventName = "SubAgentStartFailed", Level = LogLevel.Warning,
+        Message = "Sub-agent {AgentId} could not start: {Code} {Message}")]
+    public static partial void StartFailed(ILogger logger, string agentId, string code, string message);
+
+    [LoggerMessage(EventId = 1402, EventName = "AgentRunsInterrupted", Level = LogLevel.Information,
+        Message = "{Count} agent runs were interrupted by the last shutdown and are marked failed (restart)")]
+    public static partial void Interrupted(ILogger logger, int count);
+}
+
+/// <summary>Refuses a sub-agent's model call once its spend has reached its budgetUsd (the global budget guard is a gate of its own).</summary>
+internal sealed class SubAgentBudgetGate(AgentSupervisor supervisor) : ILlmCallGate
+{
+    public ValueTask<IDisposable?> BeforeCallAsync(LlmCall call, CancellationToken cancellationToken)
+    {
+        if (supervisor.ForConversation(call.ConversationId) is { BudgetUsd: { } budget } entry && entry.SpentUsd >= budget)
+        {
+            throw new Hosting.ApiException(StatusCodes.Status429TooManyRequests, Hosting.ErrorCodes.BudgetExceeded,
+                string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"This sub-agent has spent its budget of {budget:0.00####} USD ({entry.SpentUsd:0.00####} USD spent)."));
+        }
+        return ValueTask.FromResult<IDisposable?>(null);
+    }
+}
