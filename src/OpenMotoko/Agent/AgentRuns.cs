@@ -78,9 +78,15 @@ internal sealed class AgentRuns : IHostedService, IEventSubscriber
         {
             _byId.TryRemove(run.Id, out _);
             _byConversation.TryRemove(new KeyValuePair<string, AgentRun>(request.Conversation.Id, run));
-            await _supervisor.EndedAsync(run, outcome); // stored, announced; its still-running children cancelled
-            run.CompleteEvents();
-            run.Dispose();
+            try
+            {
+                await _supervisor.EndedAsync(run, outcome); // stored, announced; its still-running children cancelled
+            }
+            finally
+            {
+                run.CompleteEvents();
+                run.Dispose();
+            }
         }
     }
 

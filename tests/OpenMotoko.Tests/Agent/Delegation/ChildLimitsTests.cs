@@ -144,4 +144,33 @@ public sealed class ChildLimitsTests
         Assert.Contains("The owner likes tea.", output, StringComparison.Ordinal);
         Assert.DoesNotContain("refused", output, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task The_agents_settings_are_checked()
+    {
+        await using var h = await AgentHarness.StartAsync();
+        foreach (var bad in new object[]
+                 {
+                     new Dictionary<string, object> { ["agents.defaultBudgetUsd"] = 0 },
+                     new Dictionary<string, object> { ["agents.defaultBudgetUsd"] = 100.5 },
+                     new Dictionary<string, object> { ["agents.defaultBudgetUsd"] = "0.5" },
+                     new Dictionary<string, object> { ["agents.maxDepth"] = 6 },
+                     new Dictionary<string, object> { ["agents.maxConcurrent"] = 0 },
+                 })
+        {
+            using var refused = await h.Client.PutAsJsonAsync("/api/settings", bad);
+            await Conversations.ConversationsApiTests.AssertEnvelope(refused, System.Net.HttpStatusCode.BadRequest, "VALIDATION_ERROR");
+        }
+        using var accepted = await h.Client.PutAsJsonAsync("/api/settings",
+            new Dictionary<string, object> { ["agents.defaultBudgetUsd"] = 0.25, ["agents.maxDepth"] = 0, ["agents.maxConcurrent"] = 8 });
+        var settings = await AgentHarness.JsonAsync(accepted);
+        Assert.Equal(0.25m, settings.GetProperty("agents.defaultBudgetUsd").GetDecimal());
+        Assert.Equal(0, settings.GetProperty("agents.maxDepth").GetInt32());
+        Assert.Equal(8, settings.GetProperty("agents.maxConcurrent").GetInt32());
+
+        // maxDepth 0: no sub-agents at all.
+        new RunScripts(h.Fake).On("LONELY", Calls(("s1", "spawn_agent", new { task = "anything" })), EchoLastToolResult());
+        using var response = await h.PostMessageAsync(await h.CreateConversationAsync(), "LONELY task");
+        Assert.Contains("agents.maxDepth is 0", (await AgentHarness.JsonAsync(response)).GetProperty("content").GetString(), StringComparison.Ordinal);
+    }
 }
