@@ -70,6 +70,9 @@ internal sealed class AgentEntry(string id, string? parentId, string conversatio
     /// <summary>Why it failed, in words (for wait_agents and the agent:failed event; not stored).</summary>
     public string? Error { get; set; }
     public bool CancelRequested { get; set; }
+
+    /// <summary>The answer already stored as this run's completed row (with the answer's commit), if any.</summary>
+    public string? StoredAnswer { get; set; }
     public AgentRun? Run { get; set; }
     public StringBuilder Partial { get; } = new();
 

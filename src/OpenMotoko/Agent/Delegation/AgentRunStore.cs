@@ -30,6 +30,11 @@ internal sealed class AgentRunStore(Database database, ILogger<AgentRunStore> lo
     /// <summary>Stores the run as it is now (inserted, or replacing the row stored before).</summary>
     public void Save(AgentEntry entry) => database.Defer(new PendingRow(AgentRunRow.From(entry), logger));
 
+    /// <summary>Stores the run as completed with <paramref name="answer"/>, before the run itself has ended.</summary>
+    public void SaveAnswered(AgentEntry entry, string answer, long finishedAt) => database.Defer(new PendingRow(
+        AgentRunRow.From(entry) with { Status = AgentStatus.Completed, Reason = null, Output = answer.Length == 0 ? null : answer, FinishedAt = finishedAt },
+        logger));
+
     public async Task<AgentRunRow?> GetAsync(string id, CancellationToken cancellationToken)
     {
         await database.FlushAsync(cancellationToken);

@@ -62,7 +62,8 @@ internal sealed partial class AgentSupervisor
         }
     }
 
-    /// <summary>Counts each run's spend (for its budget and the list) and keeps a sub-agent's latest text for a wait that times out.</summary>
+    /// <summary>Counts each run's spend (for its budget and the list), keeps a sub-agent's latest text for a wait that times out,
+    /// and stores a run as completed together with its answer.</summary>
     public ValueTask OnEventAsync(AgentEvent e)
     {
         if (e.Scope.RunId is { } runId && _entries.TryGetValue(runId, out var entry))
@@ -74,6 +75,11 @@ internal sealed partial class AgentSupervisor
                     break;
                 case MessageDelta delta when entry.ParentId is not null:
                     entry.AppendPartial(delta.Text);
+                    break;
+                case MessageSent sent:
+                    // Stored with the answer's own commit (published just before it), not in a commit of its own.
+                    entry.StoredAnswer = AgentEvent.Truncate(sent.Message.Content, AgentEntry.MaxOutputChars);
+                    store.SaveAnswered(entry, entry.StoredAnswer, Now);
                     break;
             }
         }

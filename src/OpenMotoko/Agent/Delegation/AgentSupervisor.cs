@@ -99,7 +99,10 @@ internal sealed partial class AgentSupervisor(AgentRunStore store, EventBus bus,
     /// <summary>Stores an ended run, tells whoever waits, announces a sub-agent's end and frees its slot.</summary>
     private async Task FinishAsync(AgentEntry entry)
     {
-        store.Save(entry);
+        if (entry.Status != AgentStatus.Completed || entry.StoredAnswer != entry.Output)
+        {
+            store.Save(entry);
+        }
         entry.Ended.TrySetResult();
         lock (_lock)
         {

@@ -128,4 +128,23 @@ public sealed class CancelAndRestartTests
         Assert.Equal(0.0015m, run.GetProperty("spentUsd").GetDecimal());
         Assert.Equal(app.Time.GetUtcNow().ToUnixTimeMilliseconds(), run.GetProperty("finishedAt").GetInt64());
     }
+
+    [Fact]
+    public async Task A_completed_run_is_stored_with_its_answers_commit()
+    {
+        await using var h = await AgentHarness.StartAsync();
+        h.Fake.ThenText("Stored together.");
+
+        using var response = await h.PostMessageAsync(await h.CreateConversationAsync(), "Hello");
+        var runId = Assert.Single(response.Headers.GetValues("X-Run-Id"));
+
+        // Read beside the daemon, without its flush: the row is there because it rode with the answer's commit
+        // (the deferred-write timer runs on the test's clock, which does not move).
+        await using var connection = new SqliteConnection($"Data Source={h.App.DatabasePath};Mode=ReadOnly");
+        await connection.OpenAsync();
+        using var query = connection.CreateCommand();
+        query.CommandText = "SELECT status || '|' || output FROM agent_runs WHERE id = $id";
+        query.Parameters.AddWithValue("$id", runId);
+        Assert.Equal("completed|Stored together.", await query.ExecuteScalarAsync());
+    }
 }
