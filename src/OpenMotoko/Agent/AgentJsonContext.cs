@@ -1,9 +1,10 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using OpenMotoko.Agent.Delegation;
 
 namespace OpenMotoko.Agent;
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
-[JsonSerializable(typeof(AgentRunInfo))]
-[JsonSerializable(typeof(AgentRunList))]
+[JsonSerializable(typeof(AgentRunView))]
+[JsonSerializable(typeof(AgentRunPage))]
 internal sealed partial class AgentJsonContext : JsonSerializerContext;

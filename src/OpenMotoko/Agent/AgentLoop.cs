@@ -44,7 +44,7 @@ internal sealed class AgentLoop(
 
             var choice = request.Choice;
             var system = await prompt.BuildAsync(conversation, request.Content, cancellationToken);
-            var offered = tools.Offered();
+            IReadOnlyList<IAgentTool> offered = request.Lineage is { } lineage ? [.. tools.Offered().Where(t => lineage.Skills.Contains(t.SkillId))] : tools.Offered();
             ToolDefinition[] definitions = [.. offered.Select(t => t.Definition)];
             var history = AgentHistory.Replay(await store.MessagesAsync(conversation.Id, cancellationToken));
             var budget = PricingTable.ContextWindow(choice.Provider.Id, choice.Model) - MaxOutputTokens;

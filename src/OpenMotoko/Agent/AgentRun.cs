@@ -9,7 +9,8 @@ namespace OpenMotoko.Agent;
 /// What one run asks, checked and resolved once by the <see cref="TurnService"/>: the message for a
 /// conversation, the model it resolved to (<see cref="Choice"/>) and what the person wrote for it.
 /// </summary>
-internal sealed record AgentRequest(Conversation Conversation, string Content, ModelChoice Choice, string? RequestedModel, string Source);
+internal sealed record AgentRequest(Conversation Conversation, string Content, ModelChoice Choice, string? RequestedModel, string Source,
+    Delegation.AgentLineage? Lineage = null);
 
 /// <summary>Tokens and cost of every LLM call of a run.</summary>
 internal sealed record RunUsage(long InputTokens, long OutputTokens, decimal Cost);
@@ -20,11 +21,8 @@ internal sealed record RunFailure(int StatusCode, string Code, string Message);
 /// <summary>How a run ended: the final assistant message, or a failure (stored as a failed turn either way).</summary>
 internal sealed record RunOutcome(MessageView? Message, RunUsage Usage, RunFailure? Failure);
 
-/// <summary>A run as GET /api/agents shows it.</summary>
+/// <summary>A running run: its id, conversation, start and status.</summary>
 internal sealed record AgentRunInfo(string Id, string ConversationId, long StartedAt, string Status);
-
-/// <summary>The running agents, as GET /api/agents lists them.</summary>
-internal sealed record AgentRunList(IReadOnlyList<AgentRunInfo> Items, int Total);
 
 /// <summary>
 /// One agent run, decoupled from whatever started it: the events of the run that its stream shows

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using OpenMotoko.Agent.Delegation;
 using OpenMotoko.Conversations;
 using OpenMotoko.Events;
 
@@ -15,12 +16,14 @@ internal sealed class AgentRuns : IHostedService, IEventSubscriber
     private readonly ConcurrentDictionary<string, AgentRun> _byId = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, AgentRun> _byConversation = new(StringComparer.Ordinal);
     private readonly AgentLoop _loop;
+    private readonly AgentSupervisor _supervisor;
     private readonly TimeProvider _time;
     private readonly CancellationToken _stopping;
 
-    public AgentRuns(AgentLoop loop, TimeProvider time, IHostApplicationLifetime lifetime)
+    public AgentRuns(AgentLoop loop, AgentSupervisor supervisor, TimeProvider time, IHostApplicationLifetime lifetime)
     {
         _loop = loop;
+        _supervisor = supervisor;
         _time = time;
         _stopping = lifetime.ApplicationStopping;
         // Before Kestrel drains requests: an SSE response waiting on a run must not hold the shutdown.
@@ -34,7 +37,7 @@ internal sealed class AgentRuns : IHostedService, IEventSubscriber
     /// <summary>Starts a run, or returns null when the conversation already has one.</summary>
     public AgentRun? TryStart(AgentRequest request)
     {
-        var run = new AgentRun(ConversationStore.NewId(), request.Conversation.Id, request.Source, _time.GetUtcNow().ToUnixTimeMilliseconds());
+        var run = new AgentRun(request.Lineage?.Id ?? ConversationStore.NewId(), request.Conversation.Id, request.Source, _time.GetUtcNow().ToUnixTimeMilliseconds());
         if (!_byConversation.TryAdd(request.Conversation.Id, run))
         {
             run.Dispose();
@@ -46,6 +49,7 @@ internal sealed class AgentRuns : IHostedService, IEventSubscriber
         var start = new Task<Task<RunOutcome>>(() => RunAsync(run, request));
         run.Completion = start.Unwrap();
         _byId[run.Id] = run;
+        _supervisor.Started(run, request);
         start.RunSynchronously(TaskScheduler.Default);
         if (_stopping.IsCancellationRequested)
         {
@@ -65,16 +69,24 @@ internal sealed class AgentRuns : IHostedService, IEventSubscriber
 
     private async Task<RunOutcome> RunAsync(AgentRun run, AgentRequest request)
     {
+        RunOutcome? outcome = null;
         try
         {
-            return await _loop.RunAsync(run, request);
+            return outcome = await _loop.RunAsync(run, request);
         }
         finally
         {
             _byId.TryRemove(run.Id, out _);
             _byConversation.TryRemove(new KeyValuePair<string, AgentRun>(request.Conversation.Id, run));
-            run.CompleteEvents();
-            run.Dispose();
+            try
+            {
+                await _supervisor.EndedAsync(run, outcome); // stored, announced; its still-running children cancelled
+            }
+            finally
+            {
+                run.CompleteEvents();
+                run.Dispose();
+            }
         }
     }
 

@@ -1,3 +1,4 @@
+using OpenMotoko.Agent.Delegation;
 using OpenMotoko.Events;
 using OpenMotoko.Hosting;
 
@@ -17,6 +18,7 @@ internal static class AgentServices
         services.AddSingleton<IEventSubscriber>(static sp => sp.GetRequiredService<AgentRuns>()); // each run's own stream
         services.AddSingleton<TurnService>();
         services.AddSingleton<IAgentTool, CurrentTimeTool>();
+        services.AddDelegation();
         services.AddJsonContext(AgentJsonContext.Default);
         return services;
     }

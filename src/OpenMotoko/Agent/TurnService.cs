@@ -12,7 +12,8 @@ internal sealed record ChatAddress(string Channel, string ChatId);
 /// a webhook, a parent agent. It names a conversation by id, or a chat whose conversation is found
 /// or created. <see cref="Model"/> overrides the conversation's model for this turn.
 /// </summary>
-internal sealed record InboundMessage(string Source, string? Content, string? ConversationId = null, ChatAddress? Chat = null, string? Model = null);
+internal sealed record InboundMessage(string Source, string? Content, string? ConversationId = null, ChatAddress? Chat = null, string? Model = null,
+    Delegation.AgentLineage? Lineage = null);
 
 /// <summary>The sources a turn can come from; the run's events carry it as their channel.</summary>
 internal static class TurnSources
@@ -77,7 +78,7 @@ internal sealed class TurnService(ConversationStore store, ModelSelector selecto
             throw ApiException.Validation("body", "model", ex.Message);
         }
 
-        return runs.TryStart(new AgentRequest(conversation, content, choice, requested, message.Source))
+        return runs.TryStart(new AgentRequest(conversation, content, choice, requested, message.Source, message.Lineage))
             ?? throw new ApiException(StatusCodes.Status409Conflict, ErrorCodes.Conflict,
                 "This conversation is still answering the previous message. Wait for it, or cancel it with DELETE /api/agents/:id.");
     }

@@ -40,6 +40,9 @@ internal sealed record EventScope(string? RunId, string? ConversationId, string?
 [JsonDerivedType(typeof(ArtifactDeleted), "artifact:deleted")]
 [JsonDerivedType(typeof(WebhookTriggered), "webhook:triggered")]
 [JsonDerivedType(typeof(GmailReceived), "gmail:received")]
+[JsonDerivedType(typeof(AgentSpawned), "agent:spawned")]
+[JsonDerivedType(typeof(AgentCompleted), "agent:completed")]
+[JsonDerivedType(typeof(AgentFailed), "agent:failed")]
 internal abstract record AgentEvent([property: JsonIgnore] EventScope Scope)
 {
     /// <summary>The most of a free text (arguments, output, preview) the activity feed keeps.</summary>
@@ -160,3 +163,21 @@ internal sealed record GmailReceived(EventScope Scope, string EmailAddress, stri
 {
     public string? RunId => Scope.RunId;
 }
+
+/// <summary>A run started a sub-agent (queued or running at once); the scope is the parent's run.</summary>
+internal sealed record AgentSpawned(EventScope Scope, string AgentId, string? Name, int Depth, decimal BudgetUsd, string ConversationId,
+    [property: JsonIgnore] string Task) : AgentEvent(Scope)
+{
+    public string TaskPreview => Truncate(Task, 200);
+}
+
+/// <summary>A sub-agent answered; the scope is the sub-agent's own run.</summary>
+internal sealed record AgentCompleted(EventScope Scope, string AgentId, string? ParentId, decimal SpentUsd, [property: JsonIgnore] string Output)
+    : AgentEvent(Scope)
+{
+    public int Length => Output.Length;
+}
+
+/// <summary>A sub-agent ended without an answer: <see cref="Status"/> failed or cancelled, <see cref="Reason"/> budget, restart, cancelled or error.</summary>
+internal sealed record AgentFailed(EventScope Scope, string AgentId, string? ParentId, string Status, string Reason, string? Error, decimal SpentUsd)
+    : AgentEvent(Scope);

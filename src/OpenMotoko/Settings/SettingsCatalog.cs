@@ -63,6 +63,9 @@ internal static class SettingsCatalog
     public const string GmailRefreshToken = "gmail.refreshToken";
     public const string GmailApiBaseUrl = "gmail.apiBaseUrl";
     public const string GoogleOAuthTokenUrl = "gmail.tokenUrl";
+    public const string AgentsMaxDepth = "agents.maxDepth";
+    public const string AgentsMaxConcurrent = "agents.maxConcurrent";
+    public const string AgentsDefaultBudgetUsd = "agents.defaultBudgetUsd";
 
     private static readonly string[] Modes = ["auto", "ask", "off"];
 
@@ -128,6 +131,9 @@ internal static class SettingsCatalog
         SettingDefinition.Secret(GmailRefreshToken, "OPENMOTOKO_GMAIL_REFRESH_TOKEN"),
         SettingDefinition.HttpUrl(GmailApiBaseUrl, "https://gmail.googleapis.com", "GMAIL_API_BASE_URL"),
         SettingDefinition.HttpUrl(GoogleOAuthTokenUrl, "https://oauth2.googleapis.com/token", "GOOGLE_OAUTH_TOKEN_URL"),
+        SettingDefinition.Integer(AgentsMaxDepth, 0, 5, 2), // 0: no sub-agents at all
+        SettingDefinition.Integer(AgentsMaxConcurrent, 1, 32, 4), // running children per parent
+        SettingDefinition.Custom(AgentsDefaultBudgetUsd, "number (USD above 0, at most 100)", CheckSubAgentBudget, "0.5"),
     ];
 
     public static FrozenDictionary<string, SettingDefinition> ByKey { get; } =
@@ -177,6 +183,10 @@ internal static class SettingsCatalog
     private static string? CheckTimeZone(JsonElement value) =>
         value.ValueKind == JsonValueKind.String && TimeZoneInfo.TryFindSystemTimeZoneById(value.GetString()!, out _)
             ? null : "must be an IANA time zone this machine knows, e.g. UTC or Europe/Berlin";
+
+    private static string? CheckSubAgentBudget(JsonElement value) =>
+        value.ValueKind == JsonValueKind.Number && value.TryGetDecimal(out var usd) && usd > 0 && usd <= 100
+            ? null : "must be a number of USD above 0 and at most 100, e.g. 0.5";
 
     private static string? CheckBudget(JsonElement value)
     {

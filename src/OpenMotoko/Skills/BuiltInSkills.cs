@@ -14,6 +14,7 @@ internal static class BuiltInSkills
     public const string Instructions = "instructions";
     public const string Schedule = "schedule";
     public const string Artifacts = "artifacts";
+    public const string Delegate = "delegate";
 
     public static IReadOnlyList<SkillManifest> All { get; } =
     [
@@ -25,6 +26,7 @@ internal static class BuiltInSkills
         new(Instructions, "Instruction skills", "Lists the enabled instruction skills and loads a skill's full instructions on request.", ["skills.read"], "low"),
         new(Schedule, "Schedule", "Creates, lists and deletes scheduled prompts and reminders that run the agent later.", ["scheduler.write"], "medium"),
         new(Artifacts, "Artifacts", "Writes documents, code and diagrams as artifacts of the conversation and revises them, keeping every version.", ["artifacts.read", "artifacts.write"], "low"),
+        new(Delegate, "Sub-agents", "Hands parts of a task to sub-agents that work in parallel, each with its own budget, and collects their answers.", ["agents.spawn"], "medium"),
     ];
 
     public static SkillManifest? Find(string id) => All.FirstOrDefault(skill => string.Equals(skill.Id, id, StringComparison.Ordinal));

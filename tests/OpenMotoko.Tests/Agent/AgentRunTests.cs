@@ -71,9 +71,20 @@ public sealed class AgentRunTests
         var last = (await h.MessagesAsync(id))[^1];
         Assert.Equal("Thinking", last.GetProperty("content").GetString());
         Assert.Equal("CANCELLED", last.GetProperty("errorCode").GetString());
-        await ConversationsApiTests.AssertEnvelope(await h.Client.GetAsync($"/api/agents/{runId}"), HttpStatusCode.NotFound, "NOT_FOUND");
-        await ConversationsApiTests.AssertEnvelope(await h.Client.DeleteAsync($"/api/agents/{runId}"), HttpStatusCode.NotFound, "NOT_FOUND");
+        // An ended run stays listed for an hour with how it ended; cancelling it again changes nothing.
+        var ended = await h.Client.GetFromJsonAsync<JsonElement>($"/api/agents/{runId}");
+        Assert.Equal("cancelled", ended.GetProperty("status").GetString());
+        Assert.Equal("cancelled", ended.GetProperty("reason").GetString());
+        Assert.Equal("Thinking", ended.GetProperty("output").GetString());
+        using var again = await h.Client.DeleteAsync($"/api/agents/{runId}");
+        Assert.Equal("cancelled", (await AgentHarness.JsonAsync(again)).GetProperty("status").GetString());
+        Assert.Equal("cancelled", Assert.Single((await h.Client.GetFromJsonAsync<JsonElement>("/api/agents")).GetProperty("items").EnumerateArray())
+            .GetProperty("status").GetString());
+        await ConversationsApiTests.AssertEnvelope(await h.Client.GetAsync("/api/agents/no-such-run"), HttpStatusCode.NotFound, "NOT_FOUND");
+        await ConversationsApiTests.AssertEnvelope(await h.Client.DeleteAsync("/api/agents/no-such-run"), HttpStatusCode.NotFound, "NOT_FOUND");
+        h.App.Time.Advance(TimeSpan.FromMinutes(61));
         Assert.Empty((await h.Client.GetFromJsonAsync<JsonElement>("/api/agents")).GetProperty("items").EnumerateArray());
+        Assert.Equal("cancelled", (await h.Client.GetFromJsonAsync<JsonElement>($"/api/agents/{runId}")).GetProperty("status").GetString());
     }
 
     [Fact]

@@ -25,6 +25,9 @@ internal sealed class FakeOpenAi : IAsyncDisposable
 
     public ConcurrentQueue<FakeRequest> Requests { get; } = new();
 
+    /// <summary>Answers a chat request (with its JSON body) when no scripted answer is left; default: "Hello".</summary>
+    public Func<HttpContext, JsonElement, Task>? Otherwise { get; set; }
+
     /// <summary>The base URL including /v1, as OPENAI_BASE_URL takes it.</summary>
     public string BaseUrl => _app.Urls.First() + "/v1";
 
@@ -142,6 +145,11 @@ internal sealed class FakeOpenAi : IAsyncDisposable
         if (_answers.TryDequeue(out var answer))
         {
             await answer(context);
+            return;
+        }
+        if (Otherwise is { } otherwise)
+        {
+            await otherwise(context, body);
             return;
         }
         await StreamAsync(context, TextChunks(["Hello"], 3, 1));
