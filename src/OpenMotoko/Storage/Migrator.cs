@@ -3,15 +3,19 @@ using Microsoft.Data.Sqlite;
 
 namespace OpenMotoko.Storage;
 
-/// <summary>Applies the embedded, ordered migration scripts, tracked by <c>PRAGMA user_version</c>.</summary>
+/// <summary>
+/// Applies the embedded migration scripts (<c>NNNN_name.sql</c>) in number order, tracked by
+/// <c>PRAGMA user_version</c>: the version is the number of the last script applied, so a number
+/// left unused never shifts the versions of the scripts after it.
+/// </summary>
 internal static class Migrator
 {
     private const string Prefix = "migrations/";
 
-    /// <summary>The schema version this binary knows: the number of embedded scripts.</summary>
-    public static int LatestVersion => Scripts.Value.Count;
+    /// <summary>The schema version this binary knows: the number of its last script.</summary>
+    public static int LatestVersion => Scripts.Value[^1].Version;
 
-    private static readonly Lazy<IReadOnlyList<string>> Scripts = new(LoadScripts);
+    private static readonly Lazy<IReadOnlyList<(int Version, string Sql)>> Scripts = new(LoadScripts);
 
     /// <summary>Brings the database to <see cref="LatestVersion"/>; returns how many scripts ran.</summary>
     public static int Migrate(Database database)
@@ -36,15 +40,16 @@ internal static class Migrator
 
         Execute(connection, "PRAGMA journal_mode=WAL;");
         Execute(connection, "PRAGMA synchronous=FULL;");
-        var scripts = Scripts.Value;
-        for (var version = current + 1; version <= scripts.Count; version++)
+        var applied = 0;
+        foreach (var (version, sql) in Scripts.Value.Where(script => script.Version > current))
         {
             using var transaction = connection.BeginTransaction();
-            Execute(connection, scripts[version - 1], transaction);
+            Execute(connection, sql, transaction);
             Execute(connection, $"PRAGMA user_version = {version};", transaction);
             transaction.Commit();
+            applied++;
         }
-        return scripts.Count - current;
+        return applied;
     }
 
     public static int ReadVersion(SqliteConnection connection)
@@ -62,19 +67,29 @@ internal static class Migrator
         command.ExecuteNonQuery();
     }
 
-    private static IReadOnlyList<string> LoadScripts()
+    private static IReadOnlyList<(int Version, string Sql)> LoadScripts()
     {
         var assembly = Assembly.GetExecutingAssembly();
-        var names = assembly.GetManifestResourceNames()
-            .Where(name => name.StartsWith(Prefix, StringComparison.Ordinal))
-            .Order(StringComparer.Ordinal)
-            .ToArray();
-        var scripts = new List<string>(names.Length);
-        foreach (var name in names)
+        var scripts = new List<(int Version, string Sql)>();
+        foreach (var name in assembly.GetManifestResourceNames().Where(name => name.StartsWith(Prefix, StringComparison.Ordinal)))
         {
+            var file = name[Prefix.Length..];
+            if (file.Length < 5 || file[4] != '_' || !int.TryParse(file.AsSpan(0, 4), System.Globalization.NumberStyles.None,
+                    System.Globalization.CultureInfo.InvariantCulture, out var version) || version == 0)
+            {
+                throw new InvalidOperationException($"Migration {file} is not named NNNN_name.sql with NNNN from 0001.");
+            }
             using var stream = assembly.GetManifestResourceStream(name)!;
             using var reader = new StreamReader(stream);
-            scripts.Add(reader.ReadToEnd());
+            scripts.Add((version, reader.ReadToEnd()));
+        }
+        scripts.Sort((a, b) => a.Version.CompareTo(b.Version));
+        for (var i = 1; i < scripts.Count; i++)
+        {
+            if (scripts[i].Version == scripts[i - 1].Version)
+            {
+                throw new InvalidOperationException($"Two migrations share the number {scripts[i].Version:D4}.");
+            }
         }
         return scripts;
     }
