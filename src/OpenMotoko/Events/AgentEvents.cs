@@ -32,6 +32,8 @@ internal sealed record EventScope(string? RunId, string? ConversationId, string?
 [JsonDerivedType(typeof(RunFailed), "run:failed")]
 [JsonDerivedType(typeof(CostUpdated), "cost:updated")]
 [JsonDerivedType(typeof(BudgetAlert), "budget:alert")]
+[JsonDerivedType(typeof(ChannelMessage), "channel:message")]
+[JsonDerivedType(typeof(ChannelStatusChanged), "channel:status")]
 internal abstract record AgentEvent([property: JsonIgnore] EventScope Scope)
 {
     /// <summary>The most of a free text (arguments, output, preview) the activity feed keeps.</summary>
@@ -118,3 +120,9 @@ internal sealed record CostUpdated(EventScope Scope, string Provider, string Mod
 /// <summary>Spend crossed one of the budget's alert thresholds (once per threshold and period).</summary>
 internal sealed record BudgetAlert(EventScope Scope, string Period, string Key, decimal Threshold, decimal Limit, decimal Spent, string Message)
     : AgentEvent(Scope);
+
+/// <summary>A chat message came in through a channel (<c>in</c>, from an allowed sender) or a reply went out (<c>out</c>).</summary>
+internal sealed record ChannelMessage(EventScope Scope, string ChannelId, string ChatId, string Direction, int Length) : AgentEvent(Scope);
+
+/// <summary>A channel started, stopped or failed; <see cref="Error"/> says what the owner should fix.</summary>
+internal sealed record ChannelStatusChanged(EventScope Scope, string ChannelId, string Status, string? Error) : AgentEvent(Scope);

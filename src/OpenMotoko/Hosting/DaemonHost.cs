@@ -7,6 +7,7 @@ using OpenMotoko.Activity;
 using OpenMotoko.Agent;
 using OpenMotoko.Approvals;
 using OpenMotoko.Auth;
+using OpenMotoko.Channels;
 using OpenMotoko.Conversations;
 using OpenMotoko.Costs;
 using OpenMotoko.Events;
@@ -97,6 +98,7 @@ internal static class DaemonHost
         services.AddProviders();
         services.AddConversations();
         services.AddAgent();
+        services.AddChannels();
         // HttpClientFactory's per-request log scope and lines: we log outcomes ourselves, and a provider
         // call is on every message's path.
         services.ConfigureHttpClientDefaults(http => http.RemoveAllLoggers());
@@ -146,6 +148,7 @@ internal static class DaemonHost
         app.MapModels();
         app.MapConversations();
         app.MapAgents();
+        app.MapChannels();
         app.MapOpenAiCompat();
 
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("OpenMotoko");
