@@ -25,9 +25,10 @@ internal sealed class ChannelHarness : IAsyncDisposable
 
     public int ModelCalls => Model.Requests.Count(r => r.Path.EndsWith("/chat/completions", StringComparison.Ordinal));
 
-    public static async Task<ChannelHarness> StartAsync(bool withToken = true, string? settingsJson = null)
+    public static async Task<ChannelHarness> StartAsync(bool withToken = true, string? settingsJson = null, Action<FakeBotApi>? script = null)
     {
         var bot = await FakeBotApi.StartAsync();
+        script?.Invoke(bot);
         var model = await FakeOpenAi.StartAsync();
         var environment = new Dictionary<string, string>
         {
@@ -67,11 +68,22 @@ internal sealed class ChannelHarness : IAsyncDisposable
         await WaitUntilAsync(condition, what, 5);
     }
 
-    /// <summary>The texts the bot sent to <paramref name="chatId"/> with sendMessage, in order.</summary>
-    public string[] SentTo(long chatId) => [.. Bot.Of("sendMessage").Where(c => c.ChatId == chatId.ToString()).Select(c => c.Text!)];
+    /// <summary>What chat <paramref name="chatId"/> shows: each message the bot sent (with its latest edit), in order.</summary>
+    public string[] SentTo(long chatId)
+    {
+        lock (Bot.Shown)
+        {
+            return [.. Bot.Shown.Where(m => m.Chat == chatId).Select(m => m.Text)];
+        }
+    }
 
     public Task WaitForRepliesAsync(long chatId, int count) =>
         WaitUntilAsync(() => SentTo(chatId).Length >= count, $"{count} message(s) sent to chat {chatId}");
+
+    /// <summary>Waits until chat <paramref name="chatId"/> shows <paramref name="text"/> as its message number <paramref name="index"/>.</summary>
+    public Task WaitForTextAsync(long chatId, int index, string text) =>
+        WaitUntilAsync(() => SentTo(chatId) is var shown && shown.Length > index && shown[index] == text,
+            $"chat {chatId} to show '{text}' as message {index} (shows: {string.Join(" | ", SentTo(chatId))})");
 
     /// <summary>Approves <paramref name="sender"/> by sending a first message and approving the code it got.</summary>
     public async Task PairAsync(long sender)
@@ -87,6 +99,14 @@ internal sealed class ChannelHarness : IAsyncDisposable
 
     public static string PairingCode(string reply) =>
         System.Text.RegularExpressions.Regex.Match(reply, @"pairing code is (\d{6})").Groups[1].Value;
+
+    /// <summary>Lets anyone talk to the bot (dmPolicy open) with the given extra config, and waits until it polls again.</summary>
+    public async Task OpenAsync(object? config = null)
+    {
+        using var response = await Client.PutAsJsonAsync("/api/channels/telegram", new { dmPolicy = "open", config = config ?? new { } });
+        response.EnsureSuccessStatusCode();
+        await WaitForStatusAsync("running");
+    }
 
     public async Task<JsonElement> ChannelAsync()
     {

@@ -52,6 +52,9 @@ internal sealed class FakeBotApi : IAsyncDisposable
         return fake;
     }
 
+    /// <summary>What each chat shows: every message the bot sent, with its latest edit, in the order sent.</summary>
+    public List<(long Chat, long Id, string Text)> Shown { get; } = [];
+
     public BotCall[] Of(string method) => [.. Calls.Where(c => c.Method == method)];
 
     /// <summary>Queues a text message from a user as Telegram would deliver it.</summary>
@@ -155,13 +158,30 @@ internal sealed class FakeBotApi : IAsyncDisposable
                 await GetUpdatesAsync(context, body);
                 break;
             case "sendMessage":
+                var id = Interlocked.Increment(ref _nextMessage);
+                lock (Shown)
+                {
+                    Shown.Add((long.Parse(body.GetProperty("chat_id").ToString()), id, body.GetProperty("text").GetString()!));
+                }
                 await Ok(context, new JsonObject
                 {
-                    ["message_id"] = Interlocked.Increment(ref _nextMessage),
+                    ["message_id"] = id,
                     ["chat"] = new JsonObject { ["id"] = long.Parse(body.GetProperty("chat_id").ToString()), ["type"] = "private" },
                     ["date"] = 1,
                     ["text"] = body.GetProperty("text").GetString(),
                 });
+                break;
+            case "editMessageText":
+                lock (Shown)
+                {
+                    var edited = body.GetProperty("message_id").GetInt64();
+                    var at = Shown.FindIndex(m => m.Id == edited);
+                    if (at >= 0)
+                    {
+                        Shown[at] = Shown[at] with { Text = body.GetProperty("text").GetString()! };
+                    }
+                }
+                await Ok(context, true);
                 break;
             default:
                 await Ok(context, true);
