@@ -148,3 +148,18 @@ public sealed class TelegramReplyTests
         await h.WaitForTextAsync(8005, 0, "Hello");
     }
 }
+
+public sealed class ChannelDeliveryTests
+{
+    [Fact]
+    public async Task Delivery_sends_formatted_text_to_a_chat_of_a_running_channel()
+    {
+        await using var h = await ChannelHarness.StartAsync();
+        await h.WaitForStatusAsync("running");
+        var delivery = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<OpenMotoko.Channels.ChannelDelivery>(h.App.Services);
+        await delivery.SendAsync("telegram", "8400", "**Morning** briefing", CancellationToken.None);
+        Assert.Equal("<b>Morning</b> briefing", h.SentTo(8400)[0]);
+        var refused = await Assert.ThrowsAsync<OpenMotoko.Hosting.ApiException>(() => delivery.SendAsync("slack", "1", "x", CancellationToken.None));
+        Assert.Equal(409, refused.StatusCode);
+    }
+}

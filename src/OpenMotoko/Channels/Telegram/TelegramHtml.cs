@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text;
 using System.Text.RegularExpressions;
 
@@ -49,7 +48,7 @@ internal static partial class TelegramHtml
 
     private static void AppendCode(StringBuilder html, StringBuilder code, string? language)
     {
-        var body = WebUtility.HtmlEncode(code.ToString().TrimEnd('\n'));
+        var body = Escape(code.ToString().TrimEnd('\n'));
         html.Append(language is { Length: > 0 } && SafeLanguage().IsMatch(language)
             ? $"<pre><code class=\"language-{language}\">{body}</code></pre>\n"
             : $"<pre>{body}</pre>\n");
