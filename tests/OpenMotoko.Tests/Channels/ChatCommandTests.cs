@@ -85,4 +85,27 @@ public sealed class ChatCommandTests
         Assert.True(results.GetProperty("isError").GetBoolean()); // denied by the press
         Assert.Contains("denied", results.GetProperty("output").GetString(), StringComparison.OrdinalIgnoreCase);
     }
+
+    [Fact]
+    public async Task Only_allowed_senders_can_press_approval_buttons()
+    {
+        await using var h = await ChannelHarness.StartAsync(settingsJson:
+            """{"defaultModel": "openai/gpt-4o-mini", "app.timezone": "UTC", "skills.memory.mode": "ask", "agent.approvalTimeoutSeconds": 300}""");
+        await h.PairAsync(8304);
+        h.Model.Then(ctx => FakeOpenAi.StreamAsync(ctx, AgentHarness.ToolCallChunks(10, 5, ("call_1", "remember", """{"fact":"likes tea"}"""))));
+        h.Model.ThenText("Remembered.");
+        h.Bot.AddMessage(8304, 8304, "remember I like tea");
+        await ChannelHarness.WaitUntilAsync(() => h.Bot.Of("sendMessage").Any(c => c.Body.TryGetProperty("reply_markup", out _)), "the approval prompt");
+        var prompt = h.Bot.Of("sendMessage").First(c => c.Body.TryGetProperty("reply_markup", out _));
+        var approve = prompt.Body.GetProperty("reply_markup").GetProperty("inline_keyboard")[0][0].GetProperty("callback_data").GetString()!;
+
+        h.Bot.AddCallback(8304, 6666, 1, approve); // a stranger in the chat presses Approve
+        await ChannelHarness.WaitUntilAsync(() => h.Bot.Of("answerCallbackQuery").Length == 1, "the stranger's press answered");
+        Assert.Contains("Only the people", h.Bot.Of("answerCallbackQuery")[0].Text ?? h.Bot.Of("answerCallbackQuery")[0].Body.ToString(), StringComparison.Ordinal);
+        using var pending = await h.Client.GetAsync("/api/approvals");
+        Assert.Contains("remember", await pending.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        h.Bot.AddCallback(8304, 8304, 1, approve);
+        await ChannelHarness.WaitUntilAsync(() => h.SentTo(8304).Contains("Remembered."), "the answer after approval");
+    }
 }

@@ -49,6 +49,14 @@ public sealed class PairingTests
         var detail = await h.Client.GetFromJsonAsync<JsonElement>($"/api/conversations/{conversation.GetProperty("id").GetString()}");
         Assert.Equal("Your errands are done.", detail.GetProperty("messages")[1].GetProperty("content").GetString());
 
+        for (var i = 0; i < 100 && !activity.Contains("\"direction\":\"out\"", StringComparison.Ordinal); i++)
+        {
+            await Task.Delay(30);
+            activity = await h.Client.GetStringAsync("/api/activity?type=channel:message");
+        }
+        Assert.Contains("\"direction\":\"in\"", activity, StringComparison.Ordinal);
+        Assert.Contains("\"direction\":\"out\"", activity, StringComparison.Ordinal);
+
         // Used codes cannot be approved again.
         using var reuse = await h.Client.PostAsync($"/api/channels/telegram/pairing/{code}/approve", null);
         Assert.Equal(HttpStatusCode.NotFound, reuse.StatusCode);

@@ -60,7 +60,10 @@ internal sealed class TelegramClient(HttpClient http, string baseUrl, string tok
         TgResponse<TResult>? answer;
         try
         {
-            using var response = await http.PostAsJsonAsync($"{baseUrl}/bot{token}/{method}", request, requestType, cancellationToken);
+            // Sent with a Content-Length (not chunked): some Bot API servers and proxies in front of them want one.
+            using var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(request, requestType));
+            content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+            using var response = await http.PostAsync($"{baseUrl}/bot{token}/{method}", content, cancellationToken);
             answer = await response.Content.ReadFromJsonAsync(responseType, cancellationToken);
             if (answer is null || (!answer.Ok && answer.ErrorCode is null))
             {
