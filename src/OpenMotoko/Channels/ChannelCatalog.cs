@@ -74,8 +74,10 @@ internal sealed class ChannelCatalog(ChannelStore store, EnvironmentSnapshot env
             throw ApiException.Validation(errors);
         }
         var enabled = update.Enabled ?? (row?.Enabled is { } chosen ? chosen != 0 : (bool?)null);
+        var oldToken = row is null ? null : (JsonNode.Parse(row.Config) as JsonObject)?[TelegramConfig.TokenKey]?.GetValue<string>();
+        var newBot = stored[TelegramConfig.TokenKey]?.GetValue<string>() is { } token && token != oldToken;
         await store.SaveAsync(new ChannelRow(current.Id, current.Type, current.Name, enabled is null ? null : enabled.Value ? 1 : 0,
-            policy, stored.ToJsonString(), 0), cancellationToken);
+            policy, stored.ToJsonString(), 0), resetOffset: newBot, cancellationToken); // update ids are per bot
         return (await GetAsync(current.Id, cancellationToken))!;
     }
 

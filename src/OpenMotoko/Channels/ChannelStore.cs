@@ -15,8 +15,8 @@ internal sealed class ChannelStore(Database database, TimeProvider time)
         return await connection.QueryFirstOrDefaultAsync<ChannelRow>($"SELECT {Columns} FROM channels WHERE id = $id", new { id });
     }
 
-    /// <summary>Stores the owner's choices; the polling offset is kept.</summary>
-    public async Task SaveAsync(ChannelRow row, CancellationToken cancellationToken)
+    /// <summary>Stores the owner's choices; the polling offset is kept unless <paramref name="resetOffset"/> (another bot).</summary>
+    public async Task SaveAsync(ChannelRow row, bool resetOffset, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         using var write = await database.BeginWriteAsync(cancellationToken);
@@ -25,8 +25,9 @@ internal sealed class ChannelStore(Database database, TimeProvider time)
             INSERT INTO channels (id, type, name, enabled, dm_policy, config, poll_offset, updated_at)
             VALUES ($Id, $Type, $Name, $Enabled, $DmPolicy, $Config, 0, $now)
             ON CONFLICT (id) DO UPDATE SET enabled = excluded.enabled, dm_policy = excluded.dm_policy,
-                config = excluded.config, updated_at = excluded.updated_at
-            """, new { row.Id, row.Type, row.Name, row.Enabled, row.DmPolicy, row.Config, now });
+                config = excluded.config, updated_at = excluded.updated_at,
+                poll_offset = CASE WHEN $reset = 1 THEN 0 ELSE channels.poll_offset END
+            """, new { row.Id, row.Type, row.Name, row.Enabled, row.DmPolicy, row.Config, now, reset = resetOffset ? 1 : 0 });
         write.Commit();
     }
 
