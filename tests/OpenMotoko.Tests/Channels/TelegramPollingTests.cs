@@ -14,11 +14,21 @@ public sealed class TelegramPollingTests
         var first = h.Bot.AddMessage(8201, 8201, "one");
         await h.WaitForTextAsync(8201, 0, "Hello");
 
-        await h.App.RestartAsync();
-        await ChannelHarness.WaitUntilAsync(() => h.Bot.Offsets.Contains(first + 1) && Polls(h) > 2, "a poll after the restart");
+        // Stall the next poll so the restart comes before Telegram hears the new offset from a poll.
+        h.Bot.Then("getUpdates", ctx => Task.Delay(Timeout.Infinite, ctx.RequestAborted));
+        var polls = Polls(h); // the next poll to arrive takes the stall
+        await ChannelHarness.WaitUntilAsync(() => Polls(h) > polls, "the stalled poll");
+        Assert.Equal(first + 1, h.Bot.Of("getUpdates")[^1].Body.GetProperty("offset").GetInt64());
+        int before;
         lock (h.Bot.Offsets)
         {
-            Assert.Equal(first + 1, h.Bot.Offsets[^1]);
+            before = h.Bot.Offsets.Count;
+        }
+        await h.App.RestartAsync();
+        await ChannelHarness.WaitUntilAsync(() => Polls(h) > 0 && h.Bot.Offsets.Count > before, "a poll after the restart");
+        lock (h.Bot.Offsets)
+        {
+            Assert.All(h.Bot.Offsets.Skip(before), offset => Assert.Equal(first + 1, offset));
         }
         var second = h.Bot.AddMessage(8201, 8201, "two");
         await ChannelHarness.WaitUntilAsync(() => h.SentTo(8201).Length == 2, "the answer to the second message");
