@@ -32,6 +32,7 @@ internal static partial class OpenMotokoCli
             new BackupCommand(context),
             new ConfigCommand(context),
             new ServiceCommand(context),
+            new PairingCommand(context),
         };
         return root;
     }

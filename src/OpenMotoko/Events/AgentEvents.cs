@@ -43,6 +43,8 @@ internal sealed record EventScope(string? RunId, string? ConversationId, string?
 [JsonDerivedType(typeof(AgentSpawned), "agent:spawned")]
 [JsonDerivedType(typeof(AgentCompleted), "agent:completed")]
 [JsonDerivedType(typeof(AgentFailed), "agent:failed")]
+[JsonDerivedType(typeof(ChannelMessage), "channel:message")]
+[JsonDerivedType(typeof(ChannelStatusChanged), "channel:status")]
 internal abstract record AgentEvent([property: JsonIgnore] EventScope Scope)
 {
     /// <summary>The most of a free text (arguments, output, preview) the activity feed keeps.</summary>
@@ -181,3 +183,9 @@ internal sealed record AgentCompleted(EventScope Scope, string AgentId, string? 
 /// <summary>A sub-agent ended without an answer: <see cref="Status"/> failed or cancelled, <see cref="Reason"/> budget, restart, cancelled or error.</summary>
 internal sealed record AgentFailed(EventScope Scope, string AgentId, string? ParentId, string Status, string Reason, string? Error, decimal SpentUsd)
     : AgentEvent(Scope);
+
+/// <summary>A chat message came in through a channel (<c>in</c>, from an allowed sender) or a reply went out (<c>out</c>).</summary>
+internal sealed record ChannelMessage(EventScope Scope, string ChannelId, string ChatId, string Direction, int Length) : AgentEvent(Scope);
+
+/// <summary>A channel started, stopped or failed; <see cref="Error"/> says what the owner should fix.</summary>
+internal sealed record ChannelStatusChanged(EventScope Scope, string ChannelId, string Status, string? Error) : AgentEvent(Scope);

@@ -8,6 +8,7 @@ using OpenMotoko.Agent;
 using OpenMotoko.Approvals;
 using OpenMotoko.Artifacts;
 using OpenMotoko.Auth;
+using OpenMotoko.Channels;
 using OpenMotoko.Conversations;
 using OpenMotoko.Costs;
 using OpenMotoko.Events;
@@ -103,6 +104,7 @@ internal static class DaemonHost
         services.AddScheduler();
         services.AddArtifacts();
         services.AddWebhooks();
+        services.AddChannels();
         // HttpClientFactory's per-request log scope and lines: we log outcomes ourselves, and a provider
         // call is on every message's path.
         services.ConfigureHttpClientDefaults(http => http.RemoveAllLoggers());
@@ -155,6 +157,7 @@ internal static class DaemonHost
         app.MapScheduler();
         app.MapArtifacts();
         app.MapWebhooks();
+        app.MapChannels();
         app.MapOpenAiCompat();
 
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("OpenMotoko");
