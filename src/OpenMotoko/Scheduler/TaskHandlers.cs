@@ -14,7 +14,8 @@ internal sealed record HandlerResult(string Status, string? Output, string? Erro
 /// turn through the <see cref="TurnService"/> and waits for its outcome; the timeout or a delete
 /// cancels the turn through <see cref="AgentRuns"/>.
 /// </summary>
-internal sealed class TaskHandlers(TurnService turns, AgentRuns runs, ConversationStore conversations, Database database, DaemonOptions options, TimeProvider time)
+internal sealed class TaskHandlers(TurnService turns, AgentRuns runs, ConversationStore conversations, Channels.ChannelDelivery delivery, Database database,
+    DaemonOptions options, TimeProvider time)
 {
     public async Task<HandlerResult> RunAsync(ScheduledTask task, CancellationToken cancellationToken)
     {
@@ -52,7 +53,29 @@ internal sealed class TaskHandlers(TurnService turns, AgentRuns runs, Conversati
             return new HandlerResult(SchedulerNames.Failed, null, failure.Message, conversationId, cost, failure.Code != ErrorCodes.BudgetExceeded);
         }
         var answer = outcome.Message?.Content ?? "";
+        if (payload.TryGetProperty("deliverTo", out var target) && await DeliverAsync(target, answer, cancellationToken) is { } undelivered)
+        {
+            // The agent answered (and the answer is stored): running it again would not help the chat, so no retry.
+            return new HandlerResult(SchedulerNames.Failed, Cut(answer), undelivered, conversationId, cost, false);
+        }
         return new HandlerResult(SchedulerNames.Succeeded, Cut(answer), null, conversationId, cost, false);
+    }
+
+    /// <summary>Sends the answer to the task's chat; returns why it could not, or null once sent.</summary>
+    private async Task<string?> DeliverAsync(JsonElement target, string answer, CancellationToken cancellationToken)
+    {
+        var channel = target.GetProperty("channel").GetString()!;
+        var chatId = target.GetProperty("chatId").GetString()!;
+        try
+        {
+            await delivery.SendAsync(channel, chatId, answer.Length > 0 ? answer : "(the agent gave no answer)", cancellationToken);
+            return null;
+        }
+        catch (Exception ex) when (ex is ApiException or HttpRequestException or IOException or Channels.Telegram.TelegramApiException
+                                   || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            return $"answered, but the answer could not be delivered to {channel} chat {chatId}: {ex.Message}";
+        }
     }
 
     private async Task<HandlerResult> BackupAsync(JsonElement payload, CancellationToken cancellationToken)
