@@ -53,12 +53,16 @@ internal sealed class SettingsStore
     /// <summary>Raised after a write, with the keys that changed.</summary>
     public event Action<IReadOnlyCollection<string>>? Changed;
 
-    public JsonElement? Get(string key) =>
+    public JsonElement? Get(string key) => GetCanonical(SettingsCatalog.Canonical(key));
+
+    private JsonElement? GetCanonical(string key) =>
         _fromEnvironment.TryGetValue(key, out var env) ? env
         : _stored.TryGetValue(key, out var stored) ? stored
         : SettingsCatalog.ByKey[key].Default;
 
-    public SettingSource SourceOf(string key) =>
+    public SettingSource SourceOf(string key) => SourceOfCanonical(SettingsCatalog.Canonical(key));
+
+    private SettingSource SourceOfCanonical(string key) =>
         _fromEnvironment.ContainsKey(key) ? SettingSource.Environment
         : _stored.ContainsKey(key) ? SettingSource.Stored
         : SettingSource.Default;
@@ -101,7 +105,8 @@ internal sealed class SettingsStore
     public async Task ApplyAsync(JsonElement body, CancellationToken cancellationToken = default)
     {
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
-        var changes = body.EnumerateObject().Where(p => !IsMaskedEcho(p)).Select(p => (p.Name, Value: p.Value.Clone())).ToList();
+        var changes = body.EnumerateObject().Where(p => !IsMaskedEcho(p)).Select(p => (Name: SettingsCatalog.Canonical(p.Name), Value: p.Value.Clone()))
+            .GroupBy(c => c.Name, StringComparer.Ordinal).Select(g => g.Last()).ToList();
         // One writer at a time, so the snapshot swaps in the order the database committed (no lost update).
         await _writeLock.WaitAsync(cancellationToken);
         try
@@ -132,6 +137,11 @@ internal sealed class SettingsStore
     {
         await using var connection = await _database.OpenAsync(cancellationToken);
         await using var transaction = connection.BeginTransaction();
+        if (changes.Exists(c => c.Name == SettingsCatalog.DefaultModel))
+        {
+            // Older versions stored llm.defaultModel on its own row; it now is defaultModel, written below.
+            await connection.ExecuteAsync("DELETE FROM settings WHERE key = 'llm.defaultModel'", transaction: transaction);
+        }
         foreach (var (key, value) in changes)
         {
             if (value.ValueKind == JsonValueKind.Null)
@@ -178,9 +188,9 @@ internal sealed class SettingsStore
         foreach (var row in rows)
         {
             // Rows for keys this version no longer knows stay in the file but are not served.
-            if (SettingsCatalog.ByKey.ContainsKey(row.Key))
+            if (SettingsCatalog.ByKey.ContainsKey(row.Key) && !(row.Key != SettingsCatalog.Canonical(row.Key) && stored.ContainsKey(SettingsCatalog.Canonical(row.Key))))
             {
-                stored[row.Key] = SettingDefinition.Parse(row.Value);
+                stored[SettingsCatalog.Canonical(row.Key)] = SettingDefinition.Parse(row.Value);
             }
         }
         return stored.ToImmutable();
