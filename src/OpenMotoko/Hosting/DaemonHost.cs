@@ -56,6 +56,7 @@ internal static class DaemonHost
         {
             throw new StartupException(refusal);
         }
+        PortProbe.ThrowIfTaken(host, port);
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {

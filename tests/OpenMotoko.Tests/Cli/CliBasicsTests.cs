@@ -89,7 +89,10 @@ public sealed class CliBasicsTests
             var result = await Cli.RunAsync(["serve", "--host", "127.0.0.1", "--port", port, "--data-dir", dataDir]);
 
             Assert.Equal(3, result.ExitCode);
-            Assert.Contains("address already in use", result.Error, StringComparison.OrdinalIgnoreCase);
+            var last = result.Error.Trim().Split('\n')[^1];
+            Assert.Contains("address already in use", last, StringComparison.OrdinalIgnoreCase);
+            Assert.Contains($"another openmotoko running on port {port}?", last, StringComparison.Ordinal);
+            Assert.Contains("--port", last, StringComparison.Ordinal);
         }
         finally
         {
