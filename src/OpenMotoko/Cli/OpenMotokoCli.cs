@@ -30,6 +30,7 @@ internal static partial class OpenMotokoCli
             new UnlockCommand(context),
             new DoctorCommand(context),
             new BackupCommand(context),
+            new RestoreCommand(context),
             new ConfigCommand(context),
             new ServiceCommand(context),
         };
