@@ -38,7 +38,8 @@ internal sealed class SettingsStore
                 }
                 else
                 {
-                    ignored.Add($"{name} is set but ignored: {definition.Key} {definition.Check(SettingDefinition.Parse("null"))}.");
+                    ignored.Add($"{name} cannot be used: {definition.Key} {definition.Check(SettingDefinition.Parse("null"))}." +
+                        (name.StartsWith("OPENMOTOKO_", StringComparison.Ordinal) ? " Fix or unset it: serve does not start with it." : " It is ignored."));
                 }
             }
         }
@@ -91,7 +92,7 @@ internal sealed class SettingsStore
         {
             if (!SettingsCatalog.ByKey.TryGetValue(property.Name, out var definition))
             {
-                errors.Add(new ErrorDetail("body", property.Name, $"is not a setting. Known keys: {string.Join(", ", SettingsCatalog.ByKey.Keys.Order(StringComparer.Ordinal))}"));
+                errors.Add(new ErrorDetail("body", property.Name, $"'{property.Name}' is not a setting (GET /api/settings lists every key with its value)"));
             }
             else if (property.Value.ValueKind != JsonValueKind.Null && definition.Check(property.Value) is { } problem)
             {

@@ -147,8 +147,8 @@ public sealed class ConfigAndDoctorTests : IDisposable
             new() { ["OPENMOTOKO_OWNER_RATE_LIMIT"] = "lots", ["OLLAMA_HOST"] = "0.0.0.0:11434" });
 
         Assert.Equal(1, result.ExitCode);
-        Assert.Contains("[FAIL] OPENMOTOKO_OWNER_RATE_LIMIT is set but ignored: auth.ownerRateLimit must be", result.Output, StringComparison.Ordinal);
-        Assert.Contains("[warn] OLLAMA_HOST is set but ignored: ollamaHost must be", result.Output, StringComparison.Ordinal);
+        Assert.Contains("[FAIL] OPENMOTOKO_OWNER_RATE_LIMIT cannot be used: auth.ownerRateLimit must be", result.Output, StringComparison.Ordinal);
+        Assert.Contains("[warn] OLLAMA_HOST cannot be used: ollamaHost must be", result.Output, StringComparison.Ordinal);
     }
 
     [Fact]
