@@ -15,8 +15,9 @@ internal sealed class PasswdCommand : Command
         Options.Add(DataDirOption);
         SetAction(async (parseResult, cancellationToken) =>
         {
-            var output = parseResult.InvocationConfiguration.Output;
-            var error = parseResult.InvocationConfiguration.Error;
+            var (output, error) = context.OwnsProcess && !context.InputIsRedirected && !OperatingSystem.IsWindows()
+                ? PasswordPrompt.RawTerminal()
+                : (parseResult.InvocationConfiguration.Output, parseResult.InvocationConfiguration.Error);
             var (password, problem) = PasswordPrompt.Read(context, output);
             if (password is null)
             {

@@ -16,8 +16,9 @@ internal static class PasswordPrompt
         {
             return Checked(context.Input.ReadLine());
         }
-        // Console.ReadKey and Console.In would put the terminal in keypad mode (an escape sequence on screen): read the raw stream.
-        using var raw = context.OwnsProcess ? new StreamReader(Console.OpenStandardInput()) : null;
+        // Console.ReadKey, Console.In and Console.OpenStandardInput would put the terminal in keypad mode (an escape sequence
+        // on screen) and restore echo after stty exits: read descriptor 0 itself.
+        using var raw = context.OwnsProcess ? new StreamReader(RawStream(0, FileAccess.Read)) : null;
         var input = raw ?? context.Input;
         output.Write("New password: ");
         var (first, problem) = Checked(ReadHidden(input, context.OwnsProcess, output));
@@ -51,6 +52,17 @@ internal static class PasswordPrompt
             }
         }
     }
+
+    /// <summary>
+    /// Writers straight to file descriptors 1 and 2 for a prompt on a terminal: .NET's Console, on its first write to a
+    /// terminal, switches it to keypad mode and prints that escape sequence (again after each child process such as stty).
+    /// </summary>
+    public static (TextWriter Output, TextWriter Error) RawTerminal() => (Raw(1), Raw(2));
+
+    private static StreamWriter Raw(int descriptor) => new(RawStream(descriptor, FileAccess.Write)) { AutoFlush = true };
+
+    private static FileStream RawStream(int descriptor, FileAccess access) =>
+        new(new Microsoft.Win32.SafeHandles.SafeFileHandle(descriptor, ownsHandle: false), access, 1);
 
     /// <summary>Switches the terminal's echo with stty on the inherited stdin; false when that is not possible.</summary>
     private static bool Stty(string mode)
