@@ -2,4 +2,6 @@ using OpenMotoko.Cli;
 using OpenMotoko.Hosting;
 
 // The table of contents: build the command line, run what was asked.
-return await OpenMotokoCli.RunAsync(args, new CliContext(EnvironmentSnapshot.FromProcess(), Console.In, Console.IsInputRedirected, OwnsProcess: true));
+return await OpenMotokoCli.RunAsync(args, new CliContext(EnvironmentSnapshot.FromProcess(),
+    // Console.In on a terminal would switch it to keypad mode (an escape sequence on screen); passwd reads the terminal itself.
+    Console.IsInputRedirected ? Console.In : TextReader.Null, Console.IsInputRedirected, OwnsProcess: true));

@@ -14,8 +14,6 @@ internal sealed record ToolResultData(string Id, string Name, string Output, boo
 
 internal sealed record ApprovalRequiredData(string ApprovalId, string Tool, JsonNode? Arguments, string Display, long ExpiresAt);
 
-internal sealed record MessageDoneData(MessageView Message, RunUsage Usage);
-
 internal sealed record RunErrorData(string Error, string Code);
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
@@ -23,7 +21,7 @@ internal sealed record RunErrorData(string Error, string Code);
 [JsonSerializable(typeof(ToolCallData))]
 [JsonSerializable(typeof(ToolResultData))]
 [JsonSerializable(typeof(ApprovalRequiredData))]
-[JsonSerializable(typeof(MessageDoneData))]
+[JsonSerializable(typeof(AssistantReply))]
 [JsonSerializable(typeof(RunErrorData))]
 internal sealed partial class RunStreamJsonContext : JsonSerializerContext;
 
@@ -56,7 +54,7 @@ internal static class RunStreamFormat
         ApprovalRequested a => JsonSerializer.Serialize(new ApprovalRequiredData(a.ApprovalId, a.Tool, a.Arguments, a.Display, a.ExpiresAt),
             RunStreamJsonContext.Default.ApprovalRequiredData),
         ToolCompleted r => JsonSerializer.Serialize(new ToolResultData(r.CallId, r.Tool, r.Output, r.IsError), RunStreamJsonContext.Default.ToolResultData),
-        MessageSent m => JsonSerializer.Serialize(new MessageDoneData(m.Message, m.Usage), RunStreamJsonContext.Default.MessageDoneData),
+        MessageSent m => JsonSerializer.Serialize(AssistantReply.Of(m.Message, m.Usage), RunStreamJsonContext.Default.AssistantReply), // the JSON reply's shape
         RunFailed f => JsonSerializer.Serialize(new RunErrorData(f.Error, f.Code), RunStreamJsonContext.Default.RunErrorData),
         _ => "{}",
     };

@@ -38,6 +38,15 @@ internal sealed class OwnerPassword
         _storedHash = await connection.QuerySingleOrDefaultAsync<string>("SELECT hash FROM owner_password WHERE id = 1");
     }
 
+    /// <summary>Why <paramref name="password"/> cannot be the login password, or null when it can: one rule for passwd and OPENMOTOKO_PASSWORD.</summary>
+    public static string? Problem(string password) =>
+        password.Length < MinimumLength ? $"the password must be at least {MinimumLength} characters" : null;
+
+    /// <summary>Why OPENMOTOKO_PASSWORD cannot be used, or null when it is unset or fine; `serve` refuses to start on it.</summary>
+    public string? EnvironmentProblem => _fromEnvironment is { } password && Problem(password) is { } problem
+        ? $"OPENMOTOKO_PASSWORD is too short: {problem} (the same rule as 'openmotoko passwd'). Choose a longer one."
+        : null;
+
     public bool IsConfigured => _fromEnvironment is not null || _storedHash is not null;
 
     public bool IsFromEnvironment => _fromEnvironment is not null;
@@ -49,9 +58,9 @@ internal sealed class OwnerPassword
     /// <summary>Stores a new password hash and ends every session, in one transaction.</summary>
     public async Task SetAsync(string password, CancellationToken cancellationToken = default)
     {
-        if (password.Length < MinimumLength)
+        if (Problem(password) is { } problem)
         {
-            throw new ArgumentException($"The password must be at least {MinimumLength} characters.", nameof(password));
+            throw new ArgumentException(problem, nameof(password));
         }
         var hash = PasswordHasher.Hash(password);
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();

@@ -12,13 +12,18 @@ internal sealed record Session(string TokenHash, long ExpiresAt);
 
 /// <summary>
 /// Login sessions in SQLite (they survive restarts) with a short-lived in-memory cache, so an
-/// authenticated request costs no query. The cache re-checks the database every
-/// <see cref="CacheFor"/>, so a session ended by another process (e.g. `openmotoko passwd`) dies soon.
+/// authenticated request usually costs no query. The cache re-checks the database every
+/// <see cref="CacheFor"/>, and is dropped whenever the database changed since the last request
+/// (<see cref="DatabaseChanged"/>), so a session ended by another process (e.g. `openmotoko passwd`)
+/// is refused on the next request.
 /// </summary>
-internal sealed class SessionStore(Database database, SettingsStore settings, TimeProvider time)
+internal sealed class SessionStore(Database database, SettingsStore settings, TimeProvider time) : IDisposable
 {
     private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(30);
     private readonly ConcurrentDictionary<string, CachedSession> _cache = new(StringComparer.Ordinal);
+    private readonly Lock _watchLock = new();
+    private Microsoft.Data.Sqlite.SqliteConnection? _watch;
+    private long _dataVersion = -1;
 
     public async Task<(string Token, Session Session)> CreateAsync(string client, CancellationToken cancellationToken = default)
     {
@@ -40,6 +45,10 @@ internal sealed class SessionStore(Database database, SettingsStore settings, Ti
     public async ValueTask<Session?> FindAsync(string token, CancellationToken cancellationToken = default)
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        if (DatabaseChanged())
+        {
+            _cache.Clear();
+        }
         if (_cache.TryGetValue(token, out var cached) && cached.CheckAgainAt > now)
         {
             if (cached.Session.ExpiresAt > now)
@@ -78,6 +87,32 @@ internal sealed class SessionStore(Database database, SettingsStore settings, Ti
         }
         await using var connection = await database.OpenAsync(cancellationToken);
         await connection.ExecuteAsync("DELETE FROM sessions WHERE token_hash = $tokenHash", new { tokenHash = session.TokenHash });
+    }
+
+    /// <summary>
+    /// True when any other connection (another process such as `openmotoko passwd`, or the daemon's own pool)
+    /// committed since the last call: SQLite's PRAGMA data_version on one connection kept for it, which
+    /// reads shared memory and no table.
+    /// </summary>
+    private bool DatabaseChanged()
+    {
+        lock (_watchLock)
+        {
+            _watch ??= database.Open();
+            var version = _watch.ExecuteScalar<long>("PRAGMA data_version");
+            var changed = version != _dataVersion;
+            _dataVersion = version;
+            return changed;
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_watchLock)
+        {
+            _watch?.Dispose();
+            _watch = null;
+        }
     }
 
     public static string HashToken(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));

@@ -42,7 +42,11 @@ internal sealed class DoctorCommand : Command
             var host = parseResult.GetValue(HostOption) ?? settings.GetString(SettingsCatalog.AppHost)!;
             var port = parseResult.GetValue(PortOption) ?? settings.GetInt32(SettingsCatalog.AppPort);
 
-            if (password.IsConfigured)
+            if (password.EnvironmentProblem is { } weakPassword)
+            {
+                report.Fail(weakPassword); // serve refuses it
+            }
+            else if (password.IsConfigured)
             {
                 report.Ok($"password set ({(password.IsFromEnvironment ? "OPENMOTOKO_PASSWORD" : "stored hash")})");
             }

@@ -30,11 +30,30 @@ internal static partial class OpenMotokoCli
             new UnlockCommand(context),
             new DoctorCommand(context),
             new BackupCommand(context),
+            new RestoreCommand(context),
             new ConfigCommand(context),
             new ServiceCommand(context),
             new PairingCommand(context),
         };
+        foreach (var version in root.Options.OfType<VersionOption>())
+        {
+            version.Action = new VersionFlagAction(); // one answer, whichever way the version is asked for
+        }
         return root;
+    }
+
+    /// <summary>"openmotoko config set": the command a usage error is about, so its own help is named.</summary>
+    private static string CommandPath(System.CommandLine.Parsing.CommandResult result)
+    {
+        var names = new List<string>();
+        for (System.CommandLine.Parsing.SymbolResult? current = result; current is System.CommandLine.Parsing.CommandResult command; current = command.Parent)
+        {
+            if (command.Command is not RootCommand)
+            {
+                names.Insert(0, command.Command.Name);
+            }
+        }
+        return string.Join(' ', ["openmotoko", .. names]);
     }
 
     public static async Task<int> RunAsync(string[] args, CliContext context, TextWriter? output = null, TextWriter? error = null)
@@ -61,7 +80,7 @@ internal static partial class OpenMotokoCli
             {
                 configuration.Error.WriteLine($"error: {message}");
             }
-            configuration.Error.WriteLine("Run 'openmotoko --help' to see the commands and their options.");
+            configuration.Error.WriteLine($"Run '{CommandPath(parseResult.CommandResult)} --help' to see {(parseResult.CommandResult.Command is RootCommand ? "the commands and their" : "its")} options.");
             return ExitCodes.Usage;
         }
         try
@@ -100,7 +119,7 @@ internal static class CommonOptions
 {
     public static Option<string?> DataDir(bool recursive = false) => new("--data-dir", "-d")
     {
-        Description = "Data directory (default: $OPENMOTOKO_DATA_DIR, else ~/.local/share/openmotoko).",
+        Description = "Data directory (default: $OPENMOTOKO_DATA_DIR, else $XDG_DATA_HOME/openmotoko, else ~/.local/share/openmotoko; on macOS ~/Library/Application Support/OpenMotoko).",
         Recursive = recursive,
     };
 }

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text;
 using OpenMotoko.Auth;
 using OpenMotoko.Hosting;
 using OpenMotoko.Storage;
@@ -16,12 +15,13 @@ internal sealed class PasswdCommand : Command
         Options.Add(DataDirOption);
         SetAction(async (parseResult, cancellationToken) =>
         {
-            var output = parseResult.InvocationConfiguration.Output;
-            var error = parseResult.InvocationConfiguration.Error;
-            var password = context.InputIsRedirected ? context.Input.ReadLine() : Prompt(output, error);
-            if (password is null || password.Length < OwnerPassword.MinimumLength)
+            var (output, error) = context.OwnsProcess && !context.InputIsRedirected && !OperatingSystem.IsWindows()
+                ? PasswordPrompt.RawTerminal()
+                : (parseResult.InvocationConfiguration.Output, parseResult.InvocationConfiguration.Error);
+            var (password, problem) = PasswordPrompt.Read(context, output);
+            if (password is null)
             {
-                error.WriteLine($"openmotoko: the password must be at least {OwnerPassword.MinimumLength} characters; nothing was changed.");
+                error.WriteLine($"openmotoko: {problem}; nothing was changed.");
                 return ExitCodes.Failure;
             }
             try
@@ -43,45 +43,6 @@ internal sealed class PasswdCommand : Command
                 return ExitCodes.Failure;
             }
         });
-    }
-
-    private static string? Prompt(TextWriter output, TextWriter error)
-    {
-        output.Write("New password: ");
-        var first = ReadHidden();
-        output.Write("Repeat it: ");
-        var second = ReadHidden();
-        if (first != second)
-        {
-            error.WriteLine("openmotoko: the two entries differ; nothing was changed.");
-            return null;
-        }
-        return first;
-    }
-
-    private static string ReadHidden()
-    {
-        var text = new StringBuilder();
-        while (true)
-        {
-            var key = Console.ReadKey(intercept: true);
-            if (key.Key == ConsoleKey.Enter)
-            {
-                Console.WriteLine();
-                return text.ToString();
-            }
-            if (key.Key == ConsoleKey.Backspace)
-            {
-                if (text.Length > 0)
-                {
-                    text.Length--;
-                }
-            }
-            else if (!char.IsControl(key.KeyChar))
-            {
-                text.Append(key.KeyChar);
-            }
-        }
     }
 }
 

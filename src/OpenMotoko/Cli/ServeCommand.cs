@@ -38,6 +38,13 @@ internal sealed class ServeCommand : Command
             var databasePath = new DaemonOptions { DataDir = dataDir, Environment = context.Environment }.DatabasePath;
             try
             {
+                PrivateFiles.CreateDirectory(dataDir);
+                using var dataDirLock = DataDirLock.TryAcquire(dataDir); // `restore` checks it; held until the process ends
+                if (dataDirLock is null)
+                {
+                    error.WriteLine($"openmotoko: another openmotoko is already running with the data dir {dataDir}. Stop it, or use another --data-dir.");
+                    return ExitCodes.StartupFailed;
+                }
                 var options = DaemonOptions.FromEnvironment(dataDir, parseResult.GetValue(HostOption), parseResult.GetValue(PortOption), context.Environment);
                 await using var app = DaemonHost.Build(options);
                 await app.RunAsync();

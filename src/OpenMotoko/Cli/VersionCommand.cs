@@ -8,15 +8,24 @@ internal sealed class VersionCommand : Command
 {
     public VersionCommand() : base("version", "Print the version, the commit it was built from and the runtime.")
     {
-        SetAction(parseResult =>
-        {
-            var output = parseResult.InvocationConfiguration.Output;
-            output.WriteLine($"openmotoko {BuildInfo.Version}");
-            output.WriteLine($"commit     {BuildInfo.Commit}");
-            output.WriteLine($"runtime    {RuntimeInformation.FrameworkDescription} {RuntimeInformation.RuntimeIdentifier}{(RuntimeFeatureInfo.IsNativeAot ? " (native AOT)" : "")}");
-            return ExitCodes.Ok;
-        });
+        SetAction(Print);
     }
+
+    /// <summary>What both `version` and `--version` print.</summary>
+    public static int Print(ParseResult parseResult)
+    {
+        var output = parseResult.InvocationConfiguration.Output;
+        output.WriteLine($"openmotoko {BuildInfo.Version}");
+        output.WriteLine($"commit     {BuildInfo.Commit}");
+        output.WriteLine($"runtime    {RuntimeInformation.FrameworkDescription} {RuntimeInformation.RuntimeIdentifier}{(RuntimeFeatureInfo.IsNativeAot ? " (native AOT)" : "")}");
+        return ExitCodes.Ok;
+    }
+}
+
+/// <summary>`openmotoko --version`, printing what `openmotoko version` prints.</summary>
+internal sealed class VersionFlagAction : System.CommandLine.Invocation.SynchronousCommandLineAction
+{
+    public override int Invoke(ParseResult parseResult) => VersionCommand.Print(parseResult);
 }
 
 internal static class RuntimeFeatureInfo

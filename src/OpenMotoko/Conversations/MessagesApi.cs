@@ -4,8 +4,12 @@ using OpenMotoko.Hosting;
 
 namespace OpenMotoko.Conversations;
 
-/// <summary>The answer to POST /api/conversations/:id/messages without SSE.</summary>
-internal sealed record AssistantReply(string Id, string ConversationId, string Role, string Content, string? Model, string? Provider, RunUsage Usage);
+/// <summary>The final assistant message of a run: the JSON answer to POST /api/conversations/:id/messages and, in the same shape, the data of its SSE message.done.</summary>
+internal sealed record AssistantReply(string Id, string ConversationId, string Role, string Content, string? Model, string? Provider, RunUsage Usage)
+{
+    public static AssistantReply Of(MessageView message, RunUsage usage) =>
+        new(message.Id, message.ConversationId, message.Role, message.Content, message.Model, message.Provider, usage);
+}
 
 /// <summary>POST /api/conversations/:id/messages: the HTTP source of turns; answers with the run's reply as JSON or as an SSE stream.</summary>
 internal static class MessagesApi
@@ -37,7 +41,7 @@ internal static class MessagesApi
             return ApiErrors.Of(failure.StatusCode, failure.Code, failure.Message);
         }
         var message = outcome.Message!;
-        return TypedResults.Ok(new AssistantReply(message.Id, message.ConversationId, message.Role, message.Content, message.Model, message.Provider, outcome.Usage));
+        return TypedResults.Ok(AssistantReply.Of(message, outcome.Usage));
     }
 
     private static bool WantsEventStream(HttpRequest request) =>

@@ -36,8 +36,15 @@ internal static class ErrorCodes
 /// <summary>The one place error results are made, so every error has the same shape.</summary>
 internal static class ApiErrors
 {
+    /// <summary>The envelope's contract with apostrophes and quotes in messages left readable ("isn't", not "isn\u0027t").</summary>
+    private static readonly System.Text.Json.Serialization.Metadata.JsonTypeInfo<ApiError> Readable =
+        (System.Text.Json.Serialization.Metadata.JsonTypeInfo<ApiError>)new System.Text.Json.JsonSerializerOptions(HostingJsonContext.Default.Options)
+        {
+            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        }.GetTypeInfo(typeof(ApiError));
+
     public static JsonHttpResult<ApiError> Of(int status, string code, string message, IReadOnlyList<ErrorDetail>? details = null) =>
-        TypedResults.Json(new ApiError(message, code, details), HostingJsonContext.Default.ApiError, statusCode: status);
+        TypedResults.Json(new ApiError(message, code, details), Readable, statusCode: status);
 
     public static JsonHttpResult<ApiError> Validation(IReadOnlyList<ErrorDetail> details) =>
         Of(StatusCodes.Status400BadRequest, ErrorCodes.Validation,
@@ -61,7 +68,7 @@ internal static class ApiErrors
             return OpenAiCompat.CompatErrors.WriteAsync(context, status, OpenAiCompat.CompatErrors.TypeFor(status), code.ToLowerInvariant(), message);
         }
         context.Response.StatusCode = status;
-        return context.Response.WriteAsJsonAsync(new ApiError(message, code, details), HostingJsonContext.Default.ApiError,
+        return context.Response.WriteAsJsonAsync(new ApiError(message, code, details), Readable,
             contentType: "application/json; charset=utf-8", cancellationToken: context.RequestAborted);
     }
 }

@@ -47,6 +47,10 @@ internal static class DaemonHost
         {
             throw new StartupException(badVariable); // our own variables must not be silently dropped (e.g. a host or port)
         }
+        if (password.EnvironmentProblem is { } weakPassword)
+        {
+            throw new StartupException(weakPassword);
+        }
 
         var host = options.Host ?? settings.GetString(SettingsCatalog.AppHost)!;
         var port = options.Port ?? settings.GetInt32(SettingsCatalog.AppPort);
@@ -54,6 +58,7 @@ internal static class DaemonHost
         {
             throw new StartupException(refusal);
         }
+        PortProbe.ThrowIfTaken(host, port);
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {

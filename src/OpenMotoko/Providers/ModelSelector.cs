@@ -76,7 +76,8 @@ internal sealed class ModelSelector(IEnumerable<ILlmProvider> providers, Setting
 
     private string ExpandAlias(string name)
     {
-        var key = name.ToLowerInvariant() switch
+        var tier = name.ToLowerInvariant();
+        var key = tier switch
         {
             "fast" => SettingsCatalog.AliasFast,
             "balanced" => SettingsCatalog.AliasBalanced,
@@ -88,18 +89,22 @@ internal sealed class ModelSelector(IEnumerable<ILlmProvider> providers, Setting
             return name;
         }
         var target = settings.GetString(key)?.Trim();
-        return string.IsNullOrEmpty(target) || target is "fast" or "balanced" or "smart"
-            ? throw Invalid($"The alias '{name}' points nowhere: set {key} to a model such as anthropic/claude-sonnet-4-5.")
+        if (string.IsNullOrEmpty(target))
+        {
+            // Not set: the default provider's own model for this tier (see ProviderDefaults).
+            return ProviderDefaults.Pick(_providers, settings) is { } provider
+                ? ProviderDefaults.ForTier(provider, tier)
+                : throw Invalid($"No provider is configured for the alias '{name}': set ANTHROPIC_API_KEY, OPENAI_API_KEY, GOOGLE_AI_API_KEY, OLLAMA_HOST or GENERIC_LLM_BASE_URL.");
+        }
+        return target is "fast" or "balanced" or "smart"
+            ? throw Invalid($"The alias '{name}' points to another alias: set {key} to a model such as anthropic/claude-sonnet-4-5.")
             : target;
     }
 
-    /// <summary>defaultModel when the person set it, else llm.defaultModel when set, else defaultModel's default.</summary>
+    /// <summary>defaultModel (llm.defaultModel is another name for the same setting).</summary>
     private string DefaultModel()
     {
-        var legacy = settings.GetString(SettingsCatalog.LlmDefaultModel);
-        var chosen = settings.SourceOf(SettingsCatalog.DefaultModel) == SettingSource.Default && !string.IsNullOrWhiteSpace(legacy)
-            ? legacy
-            : settings.GetString(SettingsCatalog.DefaultModel);
+        var chosen = settings.GetString(SettingsCatalog.DefaultModel);
         return string.IsNullOrWhiteSpace(chosen)
             ? throw Invalid("No model was given and no default is set: set defaultModel (e.g. balanced or openai/gpt-4o-mini).")
             : chosen.Trim();

@@ -85,16 +85,16 @@ internal static class SettingsCatalog
             BudgetSettings.Default.ToJson().GetRawText()),
         SettingDefinition.Choice(Theme, ["system", "light", "dark"], "system"),
         SettingDefinition.Choice(DefaultProvider, ProviderIds, null),
-        SettingDefinition.Text(LlmDefaultModel, 200),
+        SettingDefinition.Text(LlmDefaultModel, 200, "balanced"), // another name for defaultModel, see Canonical
         SettingDefinition.Integer(AppPort, 0, 65535, 3457, "OPENMOTOKO_PORT"), // 0 picks a free port
         SettingDefinition.Custom(AppHost, "string (IP address or localhost)", CheckHost, "\"127.0.0.1\"", "OPENMOTOKO_HOST"),
         SettingDefinition.Integer(SessionTtlHours, 1, 24 * 366, 24 * 30),
         SettingDefinition.Integer(OwnerRateLimit, 0, 10_000_000, 6_000, "OPENMOTOKO_OWNER_RATE_LIMIT"),
         SettingDefinition.Integer(AnonymousRateLimit, 30, 100_000, 60),
         SettingDefinition.Custom(Fallbacks, "array of model names (provider/model, an alias or a bare id)", CheckFallbacks, "[]"),
-        SettingDefinition.Text(AliasFast, 200, "anthropic/claude-haiku-4-5"),
-        SettingDefinition.Text(AliasBalanced, 200, "anthropic/claude-sonnet-4-5"),
-        SettingDefinition.Text(AliasSmart, 200, "anthropic/claude-opus-4-1"),
+        SettingDefinition.Text(AliasFast, 200), // unset: the default provider's own (Providers/ProviderDefaults.cs)
+        SettingDefinition.Text(AliasBalanced, 200),
+        SettingDefinition.Text(AliasSmart, 200),
         SettingDefinition.Integer(MaxIterations, 1, 100, 10),
         SettingDefinition.Custom(TimeZone, "string (IANA time zone, e.g. Europe/Berlin)", CheckTimeZone, null, "OPENMOTOKO_TIMEZONE"),
         SettingDefinition.HttpUrl(AnthropicBaseUrl, "https://api.anthropic.com", "ANTHROPIC_BASE_URL"),
@@ -138,6 +138,9 @@ internal static class SettingsCatalog
 
     public static FrozenDictionary<string, SettingDefinition> ByKey { get; } =
         All.ToFrozenDictionary(definition => definition.Key, StringComparer.Ordinal);
+
+    /// <summary>The key a setting is stored under: llm.defaultModel is another name for defaultModel.</summary>
+    public static string Canonical(string key) => key == LlmDefaultModel ? DefaultModel : key;
 
     public static bool IsLoopback(string host) =>
         string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase) ||

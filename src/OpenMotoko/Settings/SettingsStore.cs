@@ -38,7 +38,8 @@ internal sealed class SettingsStore
                 }
                 else
                 {
-                    ignored.Add($"{name} is set but ignored: {definition.Key} {definition.Check(SettingDefinition.Parse("null"))}.");
+                    ignored.Add($"{name} cannot be used: {definition.Key} {definition.Check(SettingDefinition.Parse("null"))}." +
+                        (name.StartsWith("OPENMOTOKO_", StringComparison.Ordinal) ? " Fix or unset it: serve does not start with it." : " It is ignored."));
                 }
             }
         }
@@ -53,12 +54,16 @@ internal sealed class SettingsStore
     /// <summary>Raised after a write, with the keys that changed.</summary>
     public event Action<IReadOnlyCollection<string>>? Changed;
 
-    public JsonElement? Get(string key) =>
+    public JsonElement? Get(string key) => GetCanonical(SettingsCatalog.Canonical(key));
+
+    private JsonElement? GetCanonical(string key) =>
         _fromEnvironment.TryGetValue(key, out var env) ? env
         : _stored.TryGetValue(key, out var stored) ? stored
         : SettingsCatalog.ByKey[key].Default;
 
-    public SettingSource SourceOf(string key) =>
+    public SettingSource SourceOf(string key) => SourceOfCanonical(SettingsCatalog.Canonical(key));
+
+    private SettingSource SourceOfCanonical(string key) =>
         _fromEnvironment.ContainsKey(key) ? SettingSource.Environment
         : _stored.ContainsKey(key) ? SettingSource.Stored
         : SettingSource.Default;
@@ -87,7 +92,7 @@ internal sealed class SettingsStore
         {
             if (!SettingsCatalog.ByKey.TryGetValue(property.Name, out var definition))
             {
-                errors.Add(new ErrorDetail("body", property.Name, $"is not a setting. Known keys: {string.Join(", ", SettingsCatalog.ByKey.Keys.Order(StringComparer.Ordinal))}"));
+                errors.Add(new ErrorDetail("body", property.Name, $"'{property.Name}' is not a setting (GET /api/settings lists every key with its value)"));
             }
             else if (property.Value.ValueKind != JsonValueKind.Null && definition.Check(property.Value) is { } problem)
             {
@@ -101,7 +106,8 @@ internal sealed class SettingsStore
     public async Task ApplyAsync(JsonElement body, CancellationToken cancellationToken = default)
     {
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
-        var changes = body.EnumerateObject().Where(p => !IsMaskedEcho(p)).Select(p => (p.Name, Value: p.Value.Clone())).ToList();
+        var changes = body.EnumerateObject().Where(p => !IsMaskedEcho(p)).Select(p => (Name: SettingsCatalog.Canonical(p.Name), Value: p.Value.Clone()))
+            .GroupBy(c => c.Name, StringComparer.Ordinal).Select(g => g.Last()).ToList();
         // One writer at a time, so the snapshot swaps in the order the database committed (no lost update).
         await _writeLock.WaitAsync(cancellationToken);
         try
@@ -132,6 +138,11 @@ internal sealed class SettingsStore
     {
         await using var connection = await _database.OpenAsync(cancellationToken);
         await using var transaction = connection.BeginTransaction();
+        if (changes.Exists(c => c.Name == SettingsCatalog.DefaultModel))
+        {
+            // Older versions stored llm.defaultModel on its own row; it now is defaultModel, written below.
+            await connection.ExecuteAsync("DELETE FROM settings WHERE key = 'llm.defaultModel'", transaction: transaction);
+        }
         foreach (var (key, value) in changes)
         {
             if (value.ValueKind == JsonValueKind.Null)
@@ -178,9 +189,9 @@ internal sealed class SettingsStore
         foreach (var row in rows)
         {
             // Rows for keys this version no longer knows stay in the file but are not served.
-            if (SettingsCatalog.ByKey.ContainsKey(row.Key))
+            if (SettingsCatalog.ByKey.ContainsKey(row.Key) && !(row.Key != SettingsCatalog.Canonical(row.Key) && stored.ContainsKey(SettingsCatalog.Canonical(row.Key))))
             {
-                stored[row.Key] = SettingDefinition.Parse(row.Value);
+                stored[SettingsCatalog.Canonical(row.Key)] = SettingDefinition.Parse(row.Value);
             }
         }
         return stored.ToImmutable();

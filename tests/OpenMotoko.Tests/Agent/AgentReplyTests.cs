@@ -89,12 +89,33 @@ public sealed class AgentReplyTests
         Assert.Equal(["message.delta", "message.delta", "message.delta", "message.delta", "message.done"], events.Select(e => e.Type));
         Assert.Equal("The answer is 42.", string.Concat(events.Where(e => e.Type == "message.delta").Select(e => e.Data.GetProperty("text").GetString())));
         var done = events[^1].Data;
-        Assert.Equal("The answer is 42.", done.GetProperty("message").GetProperty("content").GetString());
-        Assert.Equal("assistant", done.GetProperty("message").GetProperty("role").GetString());
+        Assert.Equal("The answer is 42.", done.GetProperty("content").GetString());
+        Assert.Equal("assistant", done.GetProperty("role").GetString());
+        Assert.Equal(id, done.GetProperty("conversationId").GetString());
         Assert.Equal(2000, done.GetProperty("usage").GetProperty("inputTokens").GetInt64());
         Assert.Equal(1000, done.GetProperty("usage").GetProperty("outputTokens").GetInt64());
         Assert.Equal(0.0009m, done.GetProperty("usage").GetProperty("cost").GetDecimal()); // 2000 × 0.15/M + 1000 × 0.60/M
-        Assert.Equal(done.GetProperty("message").GetProperty("id").GetString(), (await h.MessagesAsync(id))[1].GetProperty("id").GetString());
+        Assert.Equal(done.GetProperty("id").GetString(), (await h.MessagesAsync(id))[1].GetProperty("id").GetString());
+    }
+
+    [Fact]
+    public async Task The_streamed_message_done_and_the_JSON_reply_have_one_shape()
+    {
+        await using var h = await AgentHarness.StartAsync();
+        h.ThenText(10, 5, "Plain");
+        h.ThenText(10, 5, "Streamed");
+        var id = await h.CreateConversationAsync();
+
+        using var plain = await h.PostMessageAsync(id, "First");
+        var reply = await AgentHarness.JsonAsync(plain);
+        using var streamed = await h.PostStreamingAsync(id, "Second");
+        var done = (await AgentHarness.AllEventsAsync(streamed))[^1];
+
+        Assert.Equal("message.done", done.Type);
+        static string Shape(System.Text.Json.JsonElement e) => string.Join(",", e.EnumerateObject().Select(p => $"{p.Name}:{p.Value.ValueKind}"));
+        Assert.Equal(Shape(reply), Shape(done.Data));
+        Assert.Equal(Shape(reply.GetProperty("usage")), Shape(done.Data.GetProperty("usage")));
+        Assert.Equal(("Plain", "Streamed"), (reply.GetProperty("content").GetString(), done.Data.GetProperty("content").GetString()));
     }
 
     [Fact]

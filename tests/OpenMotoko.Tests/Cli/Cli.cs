@@ -11,9 +11,10 @@ internal static class Cli
         public string All => Output + Error;
     }
 
-    public static async Task<Result> RunAsync(string[] args, Dictionary<string, string>? environment = null, string? stdin = null)
+    /// <param name="interactive">stdin stands for a terminal (typed lines), not a pipe.</param>
+    public static async Task<Result> RunAsync(string[] args, Dictionary<string, string>? environment = null, string? stdin = null, bool interactive = false)
     {
-        var context = new CliContext(new EnvironmentSnapshot(environment ?? []), new StringReader(stdin ?? ""), InputIsRedirected: true);
+        var context = new CliContext(new EnvironmentSnapshot(environment ?? []), new StringReader(stdin ?? ""), InputIsRedirected: !interactive);
         using var output = new StringWriter();
         using var error = new StringWriter();
         var exit = await OpenMotokoCli.RunAsync(args, context, output, error);

@@ -14,6 +14,7 @@ public sealed class CliBasicsTests
         Assert.StartsWith("commit", lines[1], StringComparison.Ordinal);
         Assert.Contains(".NET", lines[2], StringComparison.Ordinal);
         Assert.DoesNotContain("native AOT", lines[2], StringComparison.Ordinal); // the tests run on the JIT
+        Assert.Equal(result.Output, (await Cli.RunAsync(["--version"])).Output); // one answer, however it is asked
     }
 
     [Fact]
@@ -22,7 +23,7 @@ public sealed class CliBasicsTests
         var result = await Cli.RunAsync([]);
 
         Assert.Equal(0, result.ExitCode);
-        foreach (var command in new[] { "serve", "version", "passwd", "unlock", "doctor", "backup", "config", "service" })
+        foreach (var command in new[] { "serve", "version", "passwd", "unlock", "doctor", "backup", "restore", "config", "service" })
         {
             Assert.Contains(command, result.Output, StringComparison.Ordinal);
         }
@@ -45,7 +46,9 @@ public sealed class CliBasicsTests
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains(message, result.Error, StringComparison.Ordinal);
-        Assert.Contains("openmotoko --help", result.Error, StringComparison.Ordinal);
+        string[] commands = ["serve", "version", "passwd", "unlock", "doctor", "backup", "restore", "config", "get", "set", "unset", "service", "install", "uninstall", "status"];
+        var help = string.Join(' ', ["openmotoko", .. args.TakeWhile(commands.Contains)]);
+        Assert.Contains($"Run '{help} --help'", result.Error, StringComparison.Ordinal); // the help of the command that was used
         Assert.DoesNotContain("System.", result.Error, StringComparison.Ordinal);
         Assert.DoesNotContain("Required command was not provided", result.Error, StringComparison.Ordinal);
     }
@@ -89,7 +92,10 @@ public sealed class CliBasicsTests
             var result = await Cli.RunAsync(["serve", "--host", "127.0.0.1", "--port", port, "--data-dir", dataDir]);
 
             Assert.Equal(3, result.ExitCode);
-            Assert.Contains("address already in use", result.Error, StringComparison.OrdinalIgnoreCase);
+            var last = result.Error.Trim().Split('\n')[^1];
+            Assert.Contains("address already in use", last, StringComparison.OrdinalIgnoreCase);
+            Assert.Contains($"another openmotoko running on port {port}?", last, StringComparison.Ordinal);
+            Assert.Contains("--port", last, StringComparison.Ordinal);
         }
         finally
         {

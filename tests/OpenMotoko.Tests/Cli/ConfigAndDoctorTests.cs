@@ -141,14 +141,24 @@ public sealed class ConfigAndDoctorTests : IDisposable
     }
 
     [Fact]
+    public async Task Doctor_fails_on_an_OPENMOTOKO_PASSWORD_that_serve_would_refuse()
+    {
+        var result = await Cli.RunAsync(["doctor", "--data-dir", _dataDir, "--port", "0"], new() { ["OPENMOTOKO_PASSWORD"] = "pw7c4rs" });
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("[FAIL] OPENMOTOKO_PASSWORD is too short: the password must be at least 8 characters", result.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("pw7c4rs", result.All, StringComparison.Ordinal); // never the password itself
+    }
+
+    [Fact]
     public async Task Doctor_fails_on_an_unusable_openmotoko_variable_and_warns_on_a_provider_one()
     {
         var result = await Cli.RunAsync(["doctor", "--data-dir", _dataDir, "--port", "0"],
             new() { ["OPENMOTOKO_OWNER_RATE_LIMIT"] = "lots", ["OLLAMA_HOST"] = "0.0.0.0:11434" });
 
         Assert.Equal(1, result.ExitCode);
-        Assert.Contains("[FAIL] OPENMOTOKO_OWNER_RATE_LIMIT is set but ignored: auth.ownerRateLimit must be", result.Output, StringComparison.Ordinal);
-        Assert.Contains("[warn] OLLAMA_HOST is set but ignored: ollamaHost must be", result.Output, StringComparison.Ordinal);
+        Assert.Contains("[FAIL] OPENMOTOKO_OWNER_RATE_LIMIT cannot be used: auth.ownerRateLimit must be", result.Output, StringComparison.Ordinal);
+        Assert.Contains("[warn] OLLAMA_HOST cannot be used: ollamaHost must be", result.Output, StringComparison.Ordinal);
     }
 
     [Fact]

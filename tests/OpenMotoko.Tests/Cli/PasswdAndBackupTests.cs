@@ -40,22 +40,76 @@ public sealed class PasswdAndBackupTests
     }
 
     [Theory]
-    [InlineData("short\n")]
-    [InlineData("")]
-    public async Task Passwd_refuses_a_short_or_missing_password(string stdin)
+    [InlineData("short\n", false, "the password must be at least 8 characters; nothing was changed.")]
+    [InlineData("", false, "no input; nothing was changed.")]
+    [InlineData("\n", false, "no input; nothing was changed.")]
+    [InlineData("", true, "no input; nothing was changed.")]
+    [InlineData("short\nshort\n", true, "the password must be at least 8 characters; nothing was changed.")]
+    [InlineData("long-enough-1\nlong-enough-2\n", true, "the two entries differ; nothing was changed.")]
+    public async Task Passwd_refuses_a_short_missing_or_mismatched_password_with_the_one_reason_that_applies(string stdin, bool typed, string reason)
     {
         var dataDir = Cli.TempDir();
         try
         {
-            var result = await Cli.RunAsync(["passwd", "--data-dir", dataDir], stdin: stdin);
+            var result = await Cli.RunAsync(["passwd", "--data-dir", dataDir], stdin: stdin, interactive: typed);
 
-            Assert.NotEqual(0, result.ExitCode);
-            Assert.Contains("at least 8 characters; nothing was changed", result.Error, StringComparison.Ordinal);
+            Assert.Equal(1, result.ExitCode);
+            Assert.Equal($"openmotoko: {reason}", result.Error.Trim());
+            Assert.DoesNotContain("Repeat it", reason.Contains("at least", StringComparison.Ordinal) ? result.Output : "", StringComparison.Ordinal);
+            Assert.False(File.Exists(Path.Combine(dataDir, "openmotoko.db")) && HasPassword(dataDir));
         }
         finally
         {
             Cli.Delete(dataDir);
         }
+    }
+
+    [Fact]
+    public async Task Passwd_asks_twice_on_a_terminal_and_prints_no_escape_sequences()
+    {
+        var dataDir = Cli.TempDir();
+        try
+        {
+            var result = await Cli.RunAsync(["passwd", "--data-dir", dataDir], stdin: "long-enough-1\nlong-enough-1\n", interactive: true);
+
+            Assert.Equal(0, result.ExitCode);
+            Assert.StartsWith("New password: Repeat it: Password stored (hashed)", result.Output, StringComparison.Ordinal);
+            Assert.DoesNotContain('\u001b', result.All);
+            Assert.True(HasPassword(dataDir));
+        }
+        finally
+        {
+            Cli.Delete(dataDir);
+        }
+    }
+
+    [Fact]
+    public async Task Serve_refuses_an_OPENMOTOKO_PASSWORD_shorter_than_passwd_allows()
+    {
+        var dataDir = Cli.TempDir();
+        try
+        {
+            var result = await Cli.RunAsync(["serve", "--port", "0", "--data-dir", dataDir], new() { ["OPENMOTOKO_PASSWORD"] = "secret" })
+                .WaitAsync(TimeSpan.FromSeconds(30));
+
+            Assert.Equal(3, result.ExitCode);
+            var line = Assert.Single(result.Error.Split('\n'), l => l.StartsWith("openmotoko: OPENMOTOKO_PASSWORD", StringComparison.Ordinal));
+            Assert.Contains("at least 8 characters", line, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Cli.Delete(dataDir);
+        }
+    }
+
+    private static bool HasPassword(string dataDir)
+    {
+        SqliteConnection.ClearAllPools();
+        using var connection = new SqliteConnection($"Data Source={Path.Combine(dataDir, "openmotoko.db")};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT count(*) FROM owner_password";
+        return (long)command.ExecuteScalar()! > 0;
     }
 
     [Fact]

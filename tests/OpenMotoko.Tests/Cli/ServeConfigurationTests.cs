@@ -9,6 +9,7 @@ public sealed class ServeConfigurationTests
     [InlineData("OPENMOTOKO_CORS_ORIGINS", "https://ok.example, not an origin", "'not an origin' is not a browser origin")]
     [InlineData("OPENMOTOKO_ALLOWED_HOSTS", "http://pi.example.net", "is not a host name")]
     [InlineData("OPENMOTOKO_TRUSTED_PROXIES", "10.0.0.0/8", "is not an IP address")]
+    [InlineData("OPENMOTOKO_PORT", "abc", "cannot be used: app.port must be")]
     public async Task A_bad_list_stops_serve_with_exit_3_and_a_clear_message(string name, string value, string expected)
     {
         var dataDir = Cli.TempDir();
@@ -21,6 +22,7 @@ public sealed class ServeConfigurationTests
             // Run as root, a warning line may come first; the reason is a line of its own, with no stack trace.
             var line = Assert.Single(result.Error.Split('\n'), l => l.StartsWith($"openmotoko: {name}", StringComparison.Ordinal));
             Assert.Contains(expected, line, StringComparison.Ordinal);
+            Assert.DoesNotContain("ignored", line, StringComparison.Ordinal); // it stops serve, so it is not ignored
             Assert.DoesNotContain("   at ", result.Error, StringComparison.Ordinal);
         }
         finally

@@ -94,6 +94,20 @@ public sealed class SettingsApiTests
     }
 
     [Fact]
+    public async Task An_unknown_key_is_named_once_in_the_error_without_the_list_of_all_keys()
+    {
+        await using var app = await TestApp.StartAsync();
+        using var owner = await app.LoginClientAsync();
+
+        using var response = await owner.PutAsync("/api/settings", Envelope.Json("{\"foo.bar\":1}"));
+
+        var text = await response.Content.ReadAsStringAsync();
+        await Envelope.AssertAsync(response, HttpStatusCode.BadRequest, "VALIDATION_ERROR");
+        Assert.Contains("'foo.bar' is not a setting", text, StringComparison.Ordinal); // apostrophes readable, not \u0027
+        Assert.DoesNotContain("skills.shell.mode", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_bad_key_rejects_the_whole_request()
     {
         await using var app = await TestApp.StartAsync();

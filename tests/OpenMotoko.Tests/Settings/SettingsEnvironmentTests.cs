@@ -57,7 +57,7 @@ public sealed class SettingsEnvironmentTests
 
 public sealed class SettingsConcurrencyTests
 {
-    private static readonly string[] Keys = ["systemPrompt", "defaultModel", "llm.defaultModel", "llm.alias.fast", "llm.alias.balanced", "llm.alias.smart"];
+    private static readonly string[] Keys = ["systemPrompt", "defaultModel", "llm.alias.fast", "llm.alias.balanced", "llm.alias.smart"];
 
     [Fact]
     public async Task Concurrent_writes_of_different_keys_are_all_served_without_a_restart()

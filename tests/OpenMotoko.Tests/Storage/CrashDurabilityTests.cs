@@ -11,7 +11,7 @@ namespace OpenMotoko.Tests.Storage;
 public sealed class CrashDurabilityTests : IDisposable
 {
     private const string Password = "process-test-password-7";
-    private static readonly string[] Keys = ["systemPrompt", "defaultModel", "llm.defaultModel", "llm.alias.fast"];
+    private static readonly string[] Keys = ["systemPrompt", "defaultModel", "llm.alias.balanced", "llm.alias.fast"];
     private readonly string _dataDir = Directory.CreateTempSubdirectory("openmotoko-proc-").FullName;
 
     public void Dispose()

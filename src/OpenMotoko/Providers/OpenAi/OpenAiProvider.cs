@@ -45,6 +45,10 @@ internal sealed class OpenAiProvider(OpenAiEndpoint endpoint, IHttpClientFactory
     {
         var baseUrl = BaseUrl ?? throw new LlmException(Id, null, $"{Name} is not configured. {ConfigurationHint}");
         var key = ApiKey;
+        if (endpoint.AsksServerForModels && request.Model == ProviderDefaults.ServerFirstModel)
+        {
+            request = request with { Model = await FirstServerModelAsync(cancellationToken) };
+        }
         var wire = OpenAiMapping.ToWire(request, endpoint.UseMaxCompletionTokens);
         using var message = new HttpRequestMessage(HttpMethod.Post, $"{baseUrl}/chat/completions")
         {
@@ -84,6 +88,11 @@ internal sealed class OpenAiProvider(OpenAiEndpoint endpoint, IHttpClientFactory
         }
         return [.. (list?.Data ?? []).Where(m => !string.IsNullOrEmpty(m.Id)).Select(m => DescribeServerModel(m.Id))];
     }
+
+    /// <summary>The first model the server lists: what an alias means on a server whose models nobody named.</summary>
+    private async Task<string> FirstServerModelAsync(CancellationToken cancellationToken) =>
+        (await ListModelsAsync(cancellationToken)).FirstOrDefault()?.Id
+        ?? throw new LlmException(Id, null, $"{Name} lists no models, so no model can be chosen for it: name one as generic/<model> or set llm.alias.balanced.");
 
     /// <summary>Reads {"error": {"message": ...}} (OpenAI and most compatible servers), or a bare {"message": ...}.</summary>
     public static string? ReadErrorMessage(JsonElement root)
