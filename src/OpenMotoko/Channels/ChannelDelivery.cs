@@ -15,4 +15,19 @@ internal sealed class ChannelDelivery(ChannelSupervisor supervisor, ChatTurns tu
             ?? throw new ApiException(StatusCodes.Status409Conflict, ErrorCodes.Conflict, $"Channel '{channelId}' is not running, so nothing can be delivered to it.");
         await turns.ReplyAsync(transport, chatId, null, text, cancellationToken);
     }
+
+    /// <summary>Sends <paramref name="text"/> to <paramref name="target"/>; returns why it could not be delivered, or null once sent.</summary>
+    public async Task<string?> TryDeliverAsync(DeliveryTarget target, string text, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await SendAsync(target.Channel, target.ChatId, text.Length > 0 ? text : "(the agent gave no answer)", cancellationToken);
+            return null;
+        }
+        catch (Exception ex) when (ex is ApiException or HttpRequestException or IOException or Telegram.TelegramApiException
+                                   || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            return $"the answer could not be delivered to {target.Channel} chat {target.ChatId}: {ex.Message}";
+        }
+    }
 }

@@ -102,9 +102,9 @@ internal static class TaskDefinition
             result["prompt"] = prompt.Value;
             Copy(body, payload is not null, "model", TurnService.MaxModel, result, problems);
             Copy(body, payload is not null, "conversationId", 100, result, problems);
-            if (payload is not null && CheckDeliverTo(body, problems) is { } deliverTo)
+            if (payload is not null && Channels.DeliveryTarget.Read(body, problems) is { } deliverTo)
             {
-                result["deliverTo"] = deliverTo;
+                result[Channels.DeliveryTarget.Field] = new JsonObject { ["channel"] = deliverTo.Channel, ["chatId"] = deliverTo.ChatId };
             }
             Unknown(body, payload is not null, ["prompt", "model", "conversationId", "deliverTo"], problems);
         }
@@ -125,28 +125,6 @@ internal static class TaskDefinition
         }
         errors.AddRange(problems.Select(p => p with { Path = "payload." + p.Path }));
         return result.ToJsonString();
-    }
-
-    /// <summary><c>deliverTo: {channel, chatId}</c>: where the answer is also sent (a chat id may be a number, as Telegram's are).</summary>
-    private static JsonObject? CheckDeliverTo(JsonElement body, List<ErrorDetail> problems)
-    {
-        if (!body.TryGetProperty("deliverTo", out var target) || target.ValueKind == JsonValueKind.Null)
-        {
-            return null;
-        }
-        const string Shape = "deliverTo must be {\"channel\": \"telegram\", \"chatId\": \"<chat id>\"}";
-        if (target.ValueKind != JsonValueKind.Object
-            || !target.TryGetProperty("channel", out var channel) || channel.ValueKind != JsonValueKind.String
-            || channel.GetString() is not { Length: >= 1 and <= 50 } channelId
-            || !target.TryGetProperty("chatId", out var chat)
-            || (chat.ValueKind == JsonValueKind.String ? chat.GetString() : chat.ValueKind == JsonValueKind.Number ? chat.GetRawText() : null)
-                is not { Length: >= 1 and <= 100 } chatId
-            || target.EnumerateObject().Any(p => p.Name is not ("channel" or "chatId")))
-        {
-            problems.Add(new ErrorDetail("body", "deliverTo", Shape));
-            return null;
-        }
-        return new JsonObject { ["channel"] = channelId, ["chatId"] = chatId };
     }
 
     private static void Copy(JsonElement body, bool present, string name, int max, JsonObject into, List<ErrorDetail> problems)

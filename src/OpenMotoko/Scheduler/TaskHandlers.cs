@@ -53,29 +53,14 @@ internal sealed class TaskHandlers(TurnService turns, AgentRuns runs, Conversati
             return new HandlerResult(SchedulerNames.Failed, null, failure.Message, conversationId, cost, failure.Code != ErrorCodes.BudgetExceeded);
         }
         var answer = outcome.Message?.Content ?? "";
-        if (payload.TryGetProperty("deliverTo", out var target) && await DeliverAsync(target, answer, cancellationToken) is { } undelivered)
+        if (payload.TryGetProperty(Channels.DeliveryTarget.Field, out var target)
+            && await delivery.TryDeliverAsync(new(target.GetProperty("channel").GetString()!, target.GetProperty("chatId").GetString()!), answer,
+                cancellationToken) is { } undelivered)
         {
             // The agent answered (and the answer is stored): running it again would not help the chat, so no retry.
-            return new HandlerResult(SchedulerNames.Failed, Cut(answer), undelivered, conversationId, cost, false);
+            return new HandlerResult(SchedulerNames.Failed, Cut(answer), "answered, but " + undelivered, conversationId, cost, false);
         }
         return new HandlerResult(SchedulerNames.Succeeded, Cut(answer), null, conversationId, cost, false);
-    }
-
-    /// <summary>Sends the answer to the task's chat; returns why it could not, or null once sent.</summary>
-    private async Task<string?> DeliverAsync(JsonElement target, string answer, CancellationToken cancellationToken)
-    {
-        var channel = target.GetProperty("channel").GetString()!;
-        var chatId = target.GetProperty("chatId").GetString()!;
-        try
-        {
-            await delivery.SendAsync(channel, chatId, answer.Length > 0 ? answer : "(the agent gave no answer)", cancellationToken);
-            return null;
-        }
-        catch (Exception ex) when (ex is ApiException or HttpRequestException or IOException or Channels.Telegram.TelegramApiException
-                                   || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
-        {
-            return $"answered, but the answer could not be delivered to {channel} chat {chatId}: {ex.Message}";
-        }
     }
 
     private async Task<HandlerResult> BackupAsync(JsonElement payload, CancellationToken cancellationToken)

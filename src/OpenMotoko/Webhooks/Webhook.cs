@@ -1,20 +1,21 @@
 using System.Security.Cryptography;
+using OpenMotoko.Channels;
 
 namespace OpenMotoko.Webhooks;
 
 /// <summary>A webhook as stored, secret included: never serialized to a response.</summary>
 internal sealed record Webhook(
     string Id, string Name, string Secret, bool Enabled, string? TargetConversationId, string? Model, string? Prompt,
-    long? LastTriggeredAt, long CreatedAt, long UpdatedAt)
+    long? LastTriggeredAt, long CreatedAt, long UpdatedAt, DeliveryTarget? DeliverTo)
 {
     /// <summary>A new secret: 32 random bytes, URL-safe base64 (43 characters).</summary>
     public static string NewSecret() => Base64UrlEncode(RandomNumberGenerator.GetBytes(32));
 
     public WebhookView View(string triggerUrl) =>
-        new(Id, Name, Secret[^4..], Enabled, TargetConversationId, Model, Prompt, triggerUrl, LastTriggeredAt, CreatedAt);
+        new(Id, Name, Secret[^4..], Enabled, TargetConversationId, Model, Prompt, DeliverTo, triggerUrl, LastTriggeredAt, CreatedAt);
 
     public WebhookWithSecret WithSecret(string triggerUrl) =>
-        new(Id, Name, Secret, Enabled, TargetConversationId, Model, Prompt, triggerUrl, LastTriggeredAt, CreatedAt);
+        new(Id, Name, Secret, Enabled, TargetConversationId, Model, Prompt, DeliverTo, triggerUrl, LastTriggeredAt, CreatedAt);
 
     private static string Base64UrlEncode(byte[] bytes) =>
         Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
@@ -23,12 +24,12 @@ internal sealed record Webhook(
 /// <summary>A webhook as lists and GET show it: the last 4 characters of its secret, never the secret.</summary>
 internal sealed record WebhookView(
     string Id, string Name, string SecretHint, bool Enabled, string? TargetConversationId, string? Model, string? Prompt,
-    string TriggerUrl, long? LastTriggeredAt, long CreatedAt);
+    DeliveryTarget? DeliverTo, string TriggerUrl, long? LastTriggeredAt, long CreatedAt);
 
 /// <summary>A webhook with its secret: only the answers of create and rotate-secret.</summary>
 internal sealed record WebhookWithSecret(
     string Id, string Name, string Secret, bool Enabled, string? TargetConversationId, string? Model, string? Prompt,
-    string TriggerUrl, long? LastTriggeredAt, long CreatedAt);
+    DeliveryTarget? DeliverTo, string TriggerUrl, long? LastTriggeredAt, long CreatedAt);
 
 internal sealed record WebhookPage(IReadOnlyList<WebhookView> Items, long Total);
 

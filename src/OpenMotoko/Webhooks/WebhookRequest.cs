@@ -7,16 +7,16 @@ using OpenMotoko.Providers;
 namespace OpenMotoko.Webhooks;
 
 /// <summary>
-/// The body of POST /api/webhooks: {name (1–100), prompt?, targetConversationId?, model?, enabled?}.
+/// The body of POST /api/webhooks: {name (1–100), prompt?, targetConversationId?, model?, enabled?, deliverTo?}.
 /// Shape, lengths and the model's provider are checked here; that the target conversation exists
 /// is checked by the handler (it needs the database).
 /// </summary>
 internal sealed record WebhookRequest(string Name, string? Prompt, string? TargetConversationId, string? Model, bool Enabled,
-    IReadOnlyList<ErrorDetail> Problems) : IValidatable
+    Channels.DeliveryTarget? DeliverTo, IReadOnlyList<ErrorDetail> Problems) : IValidatable
 {
     public const int MaxName = 100;
     public const int MaxPrompt = 10_000;
-    private static readonly string[] Fields = ["name", "prompt", "targetConversationId", "model", "enabled"];
+    private static readonly string[] Fields = ["name", "prompt", "targetConversationId", "model", "enabled", Channels.DeliveryTarget.Field];
 
     public static async ValueTask<WebhookRequest?> BindAsync(HttpContext context) =>
         Read(await JsonBody.ReadAsync(context, required: true), context.RequestServices.GetRequiredService<ModelSelector>());
@@ -28,8 +28,8 @@ internal sealed record WebhookRequest(string Name, string? Prompt, string? Targe
         var problems = new List<ErrorDetail>();
         if (body.ValueKind != JsonValueKind.Object)
         {
-            problems.Add(new ErrorDetail("body", "$", "must be a JSON object {name, prompt?, targetConversationId?, model?, enabled?}"));
-            return new WebhookRequest("", null, null, null, true, problems);
+            problems.Add(new ErrorDetail("body", "$", "must be a JSON object {name, prompt?, targetConversationId?, model?, enabled?, deliverTo?}"));
+            return new WebhookRequest("", null, null, null, true, null, problems);
         }
         foreach (var property in body.EnumerateObject())
         {
@@ -73,7 +73,8 @@ internal sealed record WebhookRequest(string Name, string? Prompt, string? Targe
                 problems.Add(new ErrorDetail("body", "enabled", "enabled must be true or false"));
             }
         }
-        return new WebhookRequest(name ?? "", prompt, target, model, enabled, problems);
+        var deliverTo = Channels.DeliveryTarget.Read(body, problems);
+        return new WebhookRequest(name ?? "", prompt, target, model, enabled, deliverTo, problems);
     }
 
     private static string? Blank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text;

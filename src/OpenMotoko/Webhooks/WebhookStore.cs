@@ -9,7 +9,8 @@ internal sealed class WebhookStore(Database database, TimeProvider time)
 {
     private const string Columns =
         "id AS Id, name AS Name, secret AS Secret, enabled AS Enabled, target_conversation_id AS TargetConversationId, model AS Model, " +
-        "prompt AS Prompt, last_triggered_at AS LastTriggeredAt, created_at AS CreatedAt, updated_at AS UpdatedAt";
+        "prompt AS Prompt, last_triggered_at AS LastTriggeredAt, created_at AS CreatedAt, updated_at AS UpdatedAt, " +
+        "deliver_channel AS DeliverChannel, deliver_chat_id AS DeliverChatId";
 
     public long Now() => time.GetUtcNow().ToUnixTimeMilliseconds();
 
@@ -30,15 +31,17 @@ internal sealed class WebhookStore(Database database, TimeProvider time)
     }
 
     public async Task<Webhook> CreateAsync(string name, string? prompt, string? targetConversationId, string? model, bool enabled,
-        CancellationToken cancellationToken)
+        Channels.DeliveryTarget? deliverTo, CancellationToken cancellationToken)
     {
         var now = Now();
-        var webhook = new Webhook(ConversationStore.NewId(), name, Webhook.NewSecret(), enabled, targetConversationId, model, prompt, null, now, now);
+        var webhook = new Webhook(ConversationStore.NewId(), name, Webhook.NewSecret(), enabled, targetConversationId, model, prompt, null, now, now,
+            deliverTo);
         using var write = await database.BeginWriteAsync(cancellationToken);
         write.Connection.Execute(
             """
-            INSERT INTO webhooks (id, name, secret, enabled, target_conversation_id, model, prompt, last_triggered_at, created_at, updated_at)
-            VALUES ($Id, $Name, $Secret, $Enabled, $TargetConversationId, $Model, $Prompt, NULL, $CreatedAt, $UpdatedAt)
+            INSERT INTO webhooks (id, name, secret, enabled, target_conversation_id, model, prompt, last_triggered_at, created_at, updated_at,
+                deliver_channel, deliver_chat_id)
+            VALUES ($Id, $Name, $Secret, $Enabled, $TargetConversationId, $Model, $Prompt, NULL, $CreatedAt, $UpdatedAt, $DeliverChannel, $DeliverChatId)
             """, WebhookRow.From(webhook));
         write.Commit();
         return webhook;
@@ -85,11 +88,13 @@ internal sealed class WebhookStore(Database database, TimeProvider time)
 /// <summary>A webhooks row as SQLite holds it (enabled as 0 or 1).</summary>
 internal sealed record WebhookRow(
     string Id, string Name, string Secret, long Enabled, string? TargetConversationId, string? Model, string? Prompt,
-    long? LastTriggeredAt, long CreatedAt, long UpdatedAt)
+    long? LastTriggeredAt, long CreatedAt, long UpdatedAt, string? DeliverChannel, string? DeliverChatId)
 {
     public Webhook ToWebhook() =>
-        new(Id, Name, Secret, Enabled != 0, TargetConversationId, Model, Prompt, LastTriggeredAt, CreatedAt, UpdatedAt);
+        new(Id, Name, Secret, Enabled != 0, TargetConversationId, Model, Prompt, LastTriggeredAt, CreatedAt, UpdatedAt,
+            DeliverChannel is not null && DeliverChatId is not null ? new(DeliverChannel, DeliverChatId) : null);
 
     public static WebhookRow From(Webhook w) =>
-        new(w.Id, w.Name, w.Secret, w.Enabled ? 1 : 0, w.TargetConversationId, w.Model, w.Prompt, w.LastTriggeredAt, w.CreatedAt, w.UpdatedAt);
+        new(w.Id, w.Name, w.Secret, w.Enabled ? 1 : 0, w.TargetConversationId, w.Model, w.Prompt, w.LastTriggeredAt, w.CreatedAt, w.UpdatedAt,
+            w.DeliverTo?.Channel, w.DeliverTo?.ChatId);
 }

@@ -64,7 +64,8 @@ internal static class WebhookTrigger
         }
 
         var content = WebhookPrompt.Render(webhook, Encoding.UTF8.GetString(body), headers);
-        var run = await turns.StartAsync($"Webhook: {webhook.Name}", webhook.TargetConversationId, webhook.Model, content, CancellationToken.None);
+        var run = await turns.StartAsync($"Webhook: {webhook.Name}", webhook.TargetConversationId, webhook.Model, content, CancellationToken.None,
+            webhook.DeliverTo);
         await store.MarkTriggeredAsync(webhook.Id, CancellationToken.None);
         await bus.PublishAsync(new WebhookTriggered(new EventScope(run.Id, run.ConversationId, TurnSources.Webhook),
             webhook.Id, webhook.Name, secret.Length > 0 ? "secret" : "signature", body.Length));

@@ -45,7 +45,7 @@ internal static class WebhooksApi
         {
             return ApiErrors.Validation("targetConversationId", $"No conversation with id '{target}': create it first, or leave the field out for a new conversation per trigger.");
         }
-        var webhook = await store.CreateAsync(input.Name, input.Prompt, input.TargetConversationId, input.Model, input.Enabled, cancellationToken);
+        var webhook = await store.CreateAsync(input.Name, input.Prompt, input.TargetConversationId, input.Model, input.Enabled, input.DeliverTo, cancellationToken);
         return TypedResults.Created($"/api/webhooks/{webhook.Id}", webhook.WithSecret(TriggerUrl(context, webhook.Id)));
     }
 

@@ -4,8 +4,8 @@ using static OpenMotoko.Tests.Scheduler.SchedulerTestKit;
 
 namespace OpenMotoko.Tests.Channels;
 
-/// <summary>A scheduled agent task with <c>deliverTo</c> sends its answer to that chat as well as storing it.</summary>
-public sealed class ScheduledDeliveryTests
+/// <summary>A scheduled agent task or a webhook with <c>deliverTo</c> sends its answer to that chat as well as storing it.</summary>
+public sealed class DeliverToTests
 {
     [Fact]
     public async Task A_task_with_deliverTo_sends_its_answer_to_the_chat()
@@ -67,5 +67,38 @@ public sealed class ScheduledDeliveryTests
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("VALIDATION_ERROR", error.GetProperty("code").GetString());
         Assert.Contains(error.GetProperty("details").EnumerateArray(), d => d.GetProperty("path").GetString() == "payload.deliverTo");
+    }
+
+    [Fact]
+    public async Task A_webhook_with_deliverTo_sends_its_runs_answer_to_the_chat()
+    {
+        await using var h = await ChannelHarness.StartAsync();
+        h.Model.ThenText("The build on main is green again.");
+        var hook = await Webhooks.WebhookTestKit.CreateAsync(h.Client, new { name = "CI", deliverTo = new { channel = "telegram", chatId = "4242" } });
+        Assert.Equal("4242", hook.GetProperty("deliverTo").GetProperty("chatId").GetString());
+        using (var listed = await h.Client.GetAsync($"/api/webhooks/{hook.GetProperty("id").GetString()}"))
+        {
+            Assert.Equal("telegram", (await JsonAsync(listed)).GetProperty("deliverTo").GetProperty("channel").GetString());
+        }
+        await ChannelHarness.WaitUntilAsync(() => Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions
+            .GetRequiredService<OpenMotoko.Channels.ChannelSupervisor>(h.App.Services).Transport("telegram") is not null, "telegram running");
+
+        using var response = await h.App.CreateClient().SendAsync(
+            Webhooks.WebhookTestKit.Trigger(hook.GetProperty("id").GetString()!, """{"status":"success"}""", secret: hook.GetProperty("secret").GetString()));
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        await ChannelHarness.WaitUntilAsync(() => h.Bot.Of("sendMessage").Any(c => c.ChatId == "4242" && c.Text!.Contains("green again", StringComparison.Ordinal)),
+            "the answer in the chat");
+    }
+
+    [Fact]
+    public async Task A_webhook_with_a_malformed_deliverTo_is_a_400_naming_it()
+    {
+        await using var h = await ChannelHarness.StartAsync(withToken: false);
+        using var response = await h.Client.PostAsJsonAsync("/api/webhooks", new { name = "CI", deliverTo = new { channel = "telegram" } });
+        var error = await JsonAsync(response);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains(error.GetProperty("details").EnumerateArray(), d => d.GetProperty("path").GetString() == "deliverTo");
     }
 }
