@@ -5,29 +5,13 @@ get_current_time), memory reaching a later prompt, costs, activity, skills, appr
 
 Usage: scripts/smoke_agent.py BINARY   (standard library only; called by .ci/run)
 """
-import http.client, http.server, json, os, socket, subprocess, sys, tempfile, threading, time
+import http.server, json, os, sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from smoke_kit import Daemon, check, read_json, send_sse, serve, text, tool_calls, url
 
 REQUESTS = []
 SCRIPT = []  # one list of chunks per upstream call, in order
-
-
-def chunk(delta=None, finish=None, usage=None):
-    body = {"id": "c", "object": "chat.completion.chunk", "created": 0, "model": "gpt-4o-mini",
-            "choices": [] if usage else [{"index": 0, "delta": delta or {}, "finish_reason": finish}]}
-    if usage:
-        body["usage"] = {"prompt_tokens": usage[0], "completion_tokens": usage[1], "total_tokens": sum(usage)}
-    return body
-
-
-def tool_calls(*calls):
-    return [chunk({"role": "assistant", "tool_calls": [
-                {"index": i, "id": cid, "type": "function", "function": {"name": name, "arguments": args}}
-                for i, (cid, name, args) in enumerate(calls)]}),
-            chunk(finish="tool_calls"), chunk(usage=(1000, 50))]
-
-
-def text(words):
-    return [chunk({"role": "assistant", "content": words}), chunk(finish="stop"), chunk(usage=(1000, 50))]
 
 
 class Upstream(http.server.BaseHTTPRequestHandler):
@@ -35,56 +19,19 @@ class Upstream(http.server.BaseHTTPRequestHandler):
     disable_nagle_algorithm = True
 
     def do_POST(self):
-        REQUESTS.append(json.loads(self.rfile.read(int(self.headers.get("Content-Length", "0")))))
-        chunks = SCRIPT.pop(0) if SCRIPT else text("(no more script)")
-        body = b"".join(b"data: " + json.dumps(c).encode() + b"\n\n" for c in chunks) + b"data: [DONE]\n\n"
-        self.send_response(200)
-        self.send_header("Content-Type", "text/event-stream")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        REQUESTS.append(read_json(self))
+        send_sse(self, SCRIPT.pop(0) if SCRIPT else text("(no more script)"))
 
     def log_message(self, *args):
         pass
 
 
-def check(condition, what):
-    print(("ok   " if condition else "FAIL ") + what)
-    if not condition:
-        raise SystemExit(1)
-
-
 def main():
-    binary = os.path.realpath(sys.argv[1])
-    upstream = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Upstream)
-    threading.Thread(target=upstream.serve_forever, daemon=True).start()
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    data = tempfile.mkdtemp(prefix="openmotoko-smoke-")
-    env = dict(os.environ, OPENMOTOKO_PASSWORD="smoke-password-1", OPENMOTOKO_LOG_LEVEL="Warning",
-               OPENAI_API_KEY="sk-smoke-0123456789", OPENAI_BASE_URL=f"http://127.0.0.1:{upstream.server_address[1]}/v1")
-    daemon = subprocess.Popen([binary, "serve", "--port", str(port), "--data-dir", data], env=env)
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-
-    def call(method, path, body=None, token=None):
-        headers = {"Content-Type": "application/json"}
-        if token:
-            headers["Authorization"] = f"Bearer {token}"
-        conn.request(method, path, body=None if body is None else json.dumps(body), headers=headers)
-        response = conn.getresponse()
-        raw = response.read()
-        return response.status, (json.loads(raw) if raw else None)
-
+    upstream = serve(Upstream)
+    daemon = Daemon(sys.argv[1], "openmotoko-smoke-", url(upstream), keep_alive=True)
+    call = daemon.call
     try:
-        for _ in range(200):
-            try:
-                status, login = call("POST", "/api/auth/login", {"password": "smoke-password-1"})
-                break
-            except OSError:
-                time.sleep(0.05)
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        token = login["token"]
+        token = daemon.login()
         status, _ = call("PUT", "/api/settings", {"defaultModel": "openai/gpt-4o-mini", "app.timezone": "UTC"}, token)
         check(status == 200, "settings: default model set")
 
@@ -122,8 +69,7 @@ def main():
         check(status == 400 and error["code"] == "VALIDATION_ERROR", "empty content is a 400 envelope")
         print("agent smoke: passed")
     finally:
-        daemon.terminate()
-        daemon.wait(10)
+        daemon.stop()
         upstream.shutdown()
 
 

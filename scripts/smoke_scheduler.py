@@ -5,28 +5,12 @@ task runs twice on its own and its runs are listed; a reminder set by the model 
 
 Usage: scripts/smoke_scheduler.py BINARY   (standard library only; called by .ci/run)
 """
-import http.client, http.server, json, os, socket, subprocess, sys, tempfile, threading, time
+import http.server, os, sys
 
-PASSWORD = "smoke-password-1"
-EVENTS = []  # (type, data) from /api/events, in arrival order
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from smoke_kit import Daemon, Events, check, read_json, send_sse, serve, text, tool_calls, url, wait_for
 
-
-def chunk(delta=None, finish=None, usage=None):
-    body = {"id": "c", "object": "chat.completion.chunk", "created": 0, "model": "gpt-4o-mini",
-            "choices": [] if usage else [{"index": 0, "delta": delta or {}, "finish_reason": finish}]}
-    if usage:
-        body["usage"] = {"prompt_tokens": usage[0], "completion_tokens": usage[1], "total_tokens": sum(usage)}
-    return body
-
-
-def text(words):
-    return [chunk({"role": "assistant", "content": words}), chunk(finish="stop"), chunk(usage=(100, 5))]
-
-
-def tool_call(name, arguments):
-    return [chunk({"role": "assistant", "tool_calls": [
-                {"index": 0, "id": "call-1", "type": "function", "function": {"name": name, "arguments": json.dumps(arguments)}}]}),
-            chunk(finish="tool_calls"), chunk(usage=(100, 5))]
+USAGE = (100, 5)
 
 
 def answer(request):
@@ -34,95 +18,34 @@ def answer(request):
     last = request["messages"][-1]
     content = last.get("content") or ""
     if last["role"] == "tool":
-        return text("Reminder set.")
+        return text("Reminder set.", USAGE)
     if "remind me in 3 seconds" in content:
-        return tool_call("create_schedule", {"name": "Stretch", "inSeconds": 3, "prompt": "Tell the owner: time to stretch."})
+        return tool_calls(("call-1", "create_schedule", {"name": "Stretch", "inSeconds": 3, "prompt": "Tell the owner: time to stretch."}), usage=USAGE)
     if "time to stretch" in content:
-        return text("Time to stretch!")
+        return text("Time to stretch!", USAGE)
     if "tick" in content:
-        return text("tock")
-    return text("(unexpected prompt)")
+        return text("tock", USAGE)
+    return text("(unexpected prompt)", USAGE)
 
 
 class Upstream(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
     def do_POST(self):
-        request = json.loads(self.rfile.read(int(self.headers.get("Content-Length", "0"))))
-        body = b"".join(b"data: " + json.dumps(c).encode() + b"\n\n" for c in answer(request)) + b"data: [DONE]\n\n"
-        self.send_response(200)
-        self.send_header("Content-Type", "text/event-stream")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        send_sse(self, answer(read_json(self)))
 
     def log_message(self, *args):
         pass
 
 
-def check(condition, what):
-    print(("ok   " if condition else "FAIL ") + what)
-    if not condition:
-        raise SystemExit(1)
-
-
-def listen(port, token):
-    """Reads /api/events (SSE) into EVENTS until the daemon closes the stream."""
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-    conn.request("GET", "/api/events?types=scheduler:*", headers={"Authorization": f"Bearer {token}"})
-    response = conn.getresponse()
-    kind = None
-    for raw in response:
-        line = raw.decode().rstrip("\n")
-        if line.startswith("event: "):
-            kind = line[7:]
-        elif line.startswith("data: ") and kind:
-            EVENTS.append((kind, json.loads(line[6:])))
-
-
-def wait_for(what, condition, seconds=30):
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.2)
-    check(False, what + " (timed out)")
-
-
 def main():
-    binary = os.path.realpath(sys.argv[1])
-    upstream = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Upstream)
-    threading.Thread(target=upstream.serve_forever, daemon=True).start()
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    data = tempfile.mkdtemp(prefix="openmotoko-smoke-scheduler-")
-    env = dict(os.environ, OPENMOTOKO_PASSWORD=PASSWORD, OPENMOTOKO_LOG_LEVEL="Warning",
-               OPENAI_API_KEY="sk-smoke-0123456789", OPENAI_BASE_URL=f"http://127.0.0.1:{upstream.server_address[1]}/v1")
-    daemon = subprocess.Popen([binary, "serve", "--port", str(port), "--data-dir", data], env=env)
-
-    def call(method, path, body=None, token=None):
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        headers = {"Content-Type": "application/json"}
-        if token:
-            headers["Authorization"] = f"Bearer {token}"
-        conn.request(method, path, body=None if body is None else json.dumps(body), headers=headers)
-        response = conn.getresponse()
-        raw = response.read()
-        conn.close()
-        return response.status, (json.loads(raw) if raw else None)
-
+    upstream = serve(Upstream)
+    daemon = Daemon(sys.argv[1], "openmotoko-smoke-scheduler-", url(upstream))
+    call = daemon.call
     try:
-        for _ in range(200):
-            try:
-                status, login = call("POST", "/api/auth/login", {"password": PASSWORD})
-                break
-            except OSError:
-                time.sleep(0.05)
-        token = login["token"]
+        token = daemon.login()
         call("PUT", "/api/settings", {"defaultModel": "openai/gpt-4o-mini", "app.timezone": "UTC"}, token)
-        threading.Thread(target=listen, args=(port, token), daemon=True).start()
+        EVENTS = Events(daemon.port, token, "scheduler:*").items  # (type, data) from /api/events, in arrival order
 
         status, task = call("POST", "/api/scheduler/tasks",
                             {"name": "Ticker", "cron": "*/2 * * * * *", "payload": {"prompt": "Say tick"}}, token)
@@ -160,8 +83,7 @@ def main():
         check(status == 400 and error["code"] == "VALIDATION_ERROR", "an invalid cron is a 400 envelope")
         print("scheduler smoke: passed")
     finally:
-        daemon.terminate()
-        daemon.wait(10)
+        daemon.stop()
         upstream.shutdown()
 
 

@@ -6,31 +6,15 @@ how it ended.
 
 Usage: scripts/smoke_subagents.py BINARY   (standard library only; called by .ci/run)
 """
-import http.client, http.server, json, os, socket, subprocess, sys, tempfile, threading, time
+import http.server, json, os, sys, threading, time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from smoke_kit import Daemon, check, chunk, read_json, send_sse, serve, text, tool_calls, url
 
 SCRIPTS = {}  # task marker -> list of answers; an answer is a function of the request body
 ABORTED = threading.Event()
 STALLING = threading.Event()
 LOCK = threading.Lock()
-
-
-def chunk(delta=None, finish=None, usage=None):
-    body = {"id": "c", "object": "chat.completion.chunk", "created": 0, "model": "gpt-4o-mini",
-            "choices": [] if usage else [{"index": 0, "delta": delta or {}, "finish_reason": finish}]}
-    if usage:
-        body["usage"] = {"prompt_tokens": usage[0], "completion_tokens": usage[1], "total_tokens": sum(usage)}
-    return body
-
-
-def tool_calls(*calls):
-    return [chunk({"role": "assistant", "tool_calls": [
-                {"index": i, "id": cid, "type": "function", "function": {"name": name, "arguments": json.dumps(args)}}
-                for i, (cid, name, args) in enumerate(calls)]}),
-            chunk(finish="tool_calls"), chunk(usage=(1000, 50))]
-
-
-def text(words):
-    return [chunk({"role": "assistant", "content": words}), chunk(finish="stop"), chunk(usage=(1000, 50))]
 
 
 def tool_results(body):
@@ -66,7 +50,7 @@ class Upstream(http.server.BaseHTTPRequestHandler):
     disable_nagle_algorithm = True
 
     def do_POST(self):
-        body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", "0"))))
+        body = read_json(self)
         task = next(m["content"] for m in body["messages"] if m["role"] == "user")
         with LOCK:
             key = max((k for k in SCRIPTS if k in task), key=len, default=None)
@@ -74,12 +58,7 @@ class Upstream(http.server.BaseHTTPRequestHandler):
         chunks = answer(body) if callable(answer) else answer
         if chunks == STALL:
             return self.stall()
-        payload = b"".join(b"data: " + json.dumps(c).encode() + b"\n\n" for c in chunks) + b"data: [DONE]\n\n"
-        self.send_response(200)
-        self.send_header("Content-Type", "text/event-stream")
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
+        send_sse(self, chunks)
 
     def stall(self):
         """Streams a few words, then keeps the call open (comments keep it alive) until the daemon drops it."""
@@ -103,35 +82,10 @@ class Upstream(http.server.BaseHTTPRequestHandler):
         pass
 
 
-def check(condition, what):
-    print(("ok   " if condition else "FAIL ") + what)
-    if not condition:
-        raise SystemExit(1)
-
-
 def main():
-    binary = os.path.realpath(sys.argv[1])
-    upstream = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Upstream)
-    upstream.daemon_threads = True
-    threading.Thread(target=upstream.serve_forever, daemon=True).start()
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    data = tempfile.mkdtemp(prefix="openmotoko-smoke-subagents-")
-    env = dict(os.environ, OPENMOTOKO_PASSWORD="smoke-password-1", OPENMOTOKO_LOG_LEVEL="Warning",
-               OPENAI_API_KEY="sk-smoke-0123456789", OPENAI_BASE_URL=f"http://127.0.0.1:{upstream.server_address[1]}/v1")
-    daemon = subprocess.Popen([binary, "serve", "--port", str(port), "--data-dir", data], env=env)
-
-    def call(method, path, body=None, token=None):
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        headers = {"Content-Type": "application/json"}
-        if token:
-            headers["Authorization"] = f"Bearer {token}"
-        conn.request(method, path, body=None if body is None else json.dumps(body), headers=headers)
-        response = conn.getresponse()
-        raw = response.read()
-        conn.close()
-        return response.status, (json.loads(raw) if raw else None)
+    upstream = serve(Upstream)
+    daemon = Daemon(sys.argv[1], "openmotoko-smoke-subagents-", url(upstream), timeout=60)
+    call = daemon.call
 
     def until(what, predicate, token):
         for _ in range(300):
@@ -142,13 +96,7 @@ def main():
         check(False, what)
 
     try:
-        for _ in range(200):
-            try:
-                status, login = call("POST", "/api/auth/login", {"password": "smoke-password-1"})
-                break
-            except OSError:
-                time.sleep(0.05)
-        token = login["token"]
+        token = daemon.login()
         status, _ = call("PUT", "/api/settings", {"defaultModel": "openai/gpt-4o-mini", "app.timezone": "UTC"}, token)
         check(status == 200, "settings: default model set")
 
@@ -207,8 +155,7 @@ def main():
         check(status == 404 and missing["code"] == "NOT_FOUND", "an unknown run is a 404 envelope")
         print("sub-agents smoke: passed")
     finally:
-        daemon.terminate()
-        daemon.wait(10)
+        daemon.stop()
         upstream.shutdown()
 
 

@@ -5,7 +5,10 @@ the binary's own `pairing approve`, then a message is answered through sendMessa
 
 Usage: scripts/smoke_telegram.py BINARY   (standard library only; called by .ci/run)
 """
-import http.client, http.server, json, os, re, socket, subprocess, sys, tempfile, threading, time
+import http.server, json, os, re, subprocess, sys, threading, time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from smoke_kit import Daemon, check, chunk, read_json, send_sse, serve, url
 
 TOKEN = "123456789:AAHsmoke-token-for-the-native-binary"
 UPDATES = []          # queued updates, kept until a later offset confirms them
@@ -14,17 +17,11 @@ MODEL_REQUESTS = []
 LOCK = threading.Condition()
 
 
-def check(condition, what):
-    print(("ok   " if condition else "FAIL ") + what)
-    if not condition:
-        raise SystemExit(1)
-
-
 class Bot(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
     def do_POST(self):
-        body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", "0"))) or b"{}")
+        body = read_json(self)
         prefix, _, method = self.path.strip("/").partition("/")
         if prefix != "bot" + TOKEN:
             return self.answer({"ok": False, "error_code": 401, "description": "Unauthorized"}, 401)
@@ -60,17 +57,8 @@ class Model(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
     def do_POST(self):
-        MODEL_REQUESTS.append(json.loads(self.rfile.read(int(self.headers.get("Content-Length", "0")))))
-        chunks = [{"id": "c", "object": "chat.completion.chunk", "created": 0, "model": "gpt-4o-mini",
-                   "choices": [{"index": 0, "delta": {"role": "assistant", "content": "**4**, of course"}, "finish_reason": "stop"}]},
-                  {"id": "c", "object": "chat.completion.chunk", "created": 0, "model": "gpt-4o-mini", "choices": [],
-                   "usage": {"prompt_tokens": 10, "completion_tokens": 3, "total_tokens": 13}}]
-        raw = b"".join(b"data: " + json.dumps(c).encode() + b"\n\n" for c in chunks) + b"data: [DONE]\n\n"
-        self.send_response(200)
-        self.send_header("Content-Type", "text/event-stream")
-        self.send_header("Content-Length", str(len(raw)))
-        self.end_headers()
-        self.wfile.write(raw)
+        MODEL_REQUESTS.append(read_json(self))
+        send_sse(self, [chunk({"role": "assistant", "content": "**4**, of course"}, finish="stop"), chunk(usage=(10, 3))])
 
     def log_message(self, *args):
         pass
@@ -89,49 +77,14 @@ def wait_for(condition, what, seconds=20):
         check(condition(), what)
 
 
-class Quiet(http.server.ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request, client_address):
-        pass  # the daemon hanging up a long poll as it stops
-
-
-def serve(handler):
-    server = Quiet(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
-
-
 def main():
-    binary = os.path.realpath(sys.argv[1])
-    bot, model = serve(Bot), serve(Model)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    data = tempfile.mkdtemp(prefix="openmotoko-telegram-smoke-")
-    env = dict(os.environ, OPENMOTOKO_PASSWORD="smoke-password-1", OPENMOTOKO_LOG_LEVEL="Warning",
-               OPENAI_API_KEY="sk-smoke-0123456789", OPENAI_BASE_URL=f"http://127.0.0.1:{model.server_address[1]}/v1",
-               TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_BASE_URL=f"http://127.0.0.1:{bot.server_address[1]}")
-    daemon = subprocess.Popen([binary, "serve", "--port", str(port), "--data-dir", data], env=env)
-
-    def call(method, path, body=None, token=None):
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        headers = {"Content-Type": "application/json"}
-        if token:
-            headers["Authorization"] = f"Bearer {token}"
-        conn.request(method, path, body=None if body is None else json.dumps(body), headers=headers)
-        response = conn.getresponse()
-        raw = response.read()
-        return response.status, (json.loads(raw) if raw else None)
+    bot, model = serve(Bot, quiet=True), serve(Model, quiet=True)
+    daemon = Daemon(sys.argv[1], "openmotoko-telegram-smoke-", url(model),
+                    env=dict(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_BASE_URL=url(bot)))
+    binary, data, env, call = daemon.binary, daemon.data, daemon.env, daemon.call
 
     try:
-        for _ in range(200):
-            try:
-                _, login = call("POST", "/api/auth/login", {"password": "smoke-password-1"})
-                break
-            except OSError:
-                time.sleep(0.05)
-        token = login["token"]
+        token = daemon.login()
         call("PUT", "/api/settings", {"defaultModel": "openai/gpt-4o-mini", "app.timezone": "UTC"}, token)
         for _ in range(100):
             _, channels = call("GET", "/api/channels", None, token)
@@ -166,8 +119,7 @@ def main():
               "the reply is stored in the chat's conversation")
         print("telegram smoke: passed")
     finally:
-        daemon.terminate()
-        daemon.wait(10)
+        daemon.stop()
         bot.shutdown()
         model.shutdown()
 

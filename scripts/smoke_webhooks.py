@@ -7,19 +7,14 @@ run, a Gmail push produces a run whose prompt carries the new mail's metadata fe
 
 Usage: scripts/smoke_webhooks.py BINARY   (standard library only; called by .ci/run)
 """
-import base64, hashlib, hmac, http.client, http.server, json, os, re, socket, subprocess, sys, tempfile, threading, time, urllib.request
+import base64, hashlib, hmac, http.server, json, os, re, sys, time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from smoke_kit import Daemon, Events, check, send_sse, serve, text, url
 
 PROMPTS = []  # the last user message of each chat request, in order
 ANSWERS = ["The issue is about a crash on start.", "Alice asks about lunch."]
-LIVE = []  # (type, item) from /api/events, in the order they arrived
-ARRIVED = threading.Condition()
 PUSH_TOKEN = "smoke-push-token-0123456789"
-
-
-def check(condition, what):
-    print(("ok   " if condition else "FAIL ") + what)
-    if not condition:
-        raise SystemExit(1)
 
 
 class Fakes(http.server.BaseHTTPRequestHandler):
@@ -42,13 +37,7 @@ class Fakes(http.server.BaseHTTPRequestHandler):
             return self.send_json(200 if ok else 400, {"access_token": "ya29.smoke", "expires_in": 3599} if ok else {"error": "invalid_grant"})
         request = json.loads(body)
         PROMPTS.append([m for m in request["messages"] if m["role"] == "user"][-1]["content"])
-        words = ANSWERS.pop(0) if ANSWERS else "(no more script)"
-        chunks = [{"choices": [{"index": 0, "delta": {"role": "assistant", "content": words}, "finish_reason": None}]},
-                  {"choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]},
-                  {"choices": [], "usage": {"prompt_tokens": 100, "completion_tokens": 10, "total_tokens": 110}}]
-        raw = b"".join(b"data: " + json.dumps(dict(c, id="c", object="chat.completion.chunk", created=0, model="gpt-4o-mini")).encode() + b"\n\n"
-                       for c in chunks) + b"data: [DONE]\n\n"
-        self.send_json(200, raw, "text/event-stream")
+        send_sse(self, text(ANSWERS.pop(0) if ANSWERS else "(no more script)", usage=(100, 10)))
 
     def do_GET(self):
         if self.headers.get("Authorization") != "Bearer ya29.smoke":
@@ -65,68 +54,19 @@ class Fakes(http.server.BaseHTTPRequestHandler):
         pass
 
 
-def read_events(port, token):
-    request = urllib.request.Request(f"http://127.0.0.1:{port}/api/events?types=webhook:*,gmail:*,message:sent",
-                                     headers={"Authorization": f"Bearer {token}"})
-    with urllib.request.urlopen(request, timeout=60) as stream:
-        kind = None
-        for raw in stream:
-            line = raw.decode().rstrip("\n")
-            if line.startswith("event: "):
-                kind = line[7:]
-            elif line.startswith("data: ") and kind not in (None, "ping"):
-                with ARRIVED:
-                    LIVE.append((kind, json.loads(line[6:])))
-                    ARRIVED.notify_all()
-
-
-def next_live(kind, where=lambda item: True, seconds=15):
-    """The first event of this kind that matches, among those seen so far or arriving within the time."""
-    def find():
-        return next((item for got, item in LIVE if got == kind and where(item)), None)
-    with ARRIVED:
-        ARRIVED.wait_for(find, timeout=seconds)
-        return find()
-
-
 def main():
-    binary = os.path.realpath(sys.argv[1])
-    fakes = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Fakes)
-    threading.Thread(target=fakes.serve_forever, daemon=True).start()
-    fake_url = f"http://127.0.0.1:{fakes.server_address[1]}"
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    data = tempfile.mkdtemp(prefix="openmotoko-smoke-webhooks-")
-    env = dict(os.environ, OPENMOTOKO_PASSWORD="smoke-password-1", OPENMOTOKO_LOG_LEVEL="Warning",
-               OPENAI_API_KEY="sk-smoke-0123456789", OPENAI_BASE_URL=f"{fake_url}/v1",
-               OPENMOTOKO_GMAIL_PUSH_TOKEN=PUSH_TOKEN, OPENMOTOKO_GMAIL_CLIENT_ID="smoke-client.apps.googleusercontent.com",
-               OPENMOTOKO_GMAIL_CLIENT_SECRET="smoke-client-secret", OPENMOTOKO_GMAIL_REFRESH_TOKEN="smoke-refresh-token",
-               GMAIL_API_BASE_URL=fake_url, GOOGLE_OAUTH_TOKEN_URL=f"{fake_url}/token")
-    daemon = subprocess.Popen([binary, "serve", "--port", str(port), "--data-dir", data], env=env)
-
-    def call(method, path, body=None, token=None, headers=None, raw=None):
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        sent = {"Content-Type": "application/json", **(headers or {})}
-        if token:
-            sent["Authorization"] = f"Bearer {token}"
-        conn.request(method, path, body=raw if raw is not None else (None if body is None else json.dumps(body)), headers=sent)
-        response = conn.getresponse()
-        text = response.read()
-        conn.close()
-        return response.status, (json.loads(text) if text else None)
-
+    fakes = serve(Fakes)
+    fake_url = url(fakes)
+    daemon = Daemon(sys.argv[1], "openmotoko-smoke-webhooks-", fake_url, env=dict(
+        OPENMOTOKO_GMAIL_PUSH_TOKEN=PUSH_TOKEN, OPENMOTOKO_GMAIL_CLIENT_ID="smoke-client.apps.googleusercontent.com",
+        OPENMOTOKO_GMAIL_CLIENT_SECRET="smoke-client-secret", OPENMOTOKO_GMAIL_REFRESH_TOKEN="smoke-refresh-token",
+        GMAIL_API_BASE_URL=fake_url, GOOGLE_OAUTH_TOKEN_URL=f"{fake_url}/token"))
+    call = daemon.call
     try:
-        for _ in range(200):
-            try:
-                status, login = call("POST", "/api/auth/login", {"password": "smoke-password-1"})
-                break
-            except OSError:
-                time.sleep(0.05)
-        token = login["token"]
+        token = daemon.login()
         status, _ = call("PUT", "/api/settings", {"defaultModel": "openai/gpt-4o-mini", "app.timezone": "UTC"}, token)
         check(status == 200, "settings: default model set")
-        threading.Thread(target=read_events, args=(port, token), daemon=True).start()
+        next_live = Events(daemon.port, token, "webhook:*,gmail:*,message:sent", timeout=60).next
         time.sleep(0.5)  # the stream's headers are sent at once; give the reader a moment to connect
 
         status, hook = call("POST", "/api/webhooks", {"name": "GitHub", "prompt": "Issue {{body.action}}: {{body.issue.title}}"}, token)
@@ -177,8 +117,7 @@ def main():
         check(status == 200 and activity["total"] == 1, "a redelivered push is acknowledged and runs nothing")
         print("webhooks smoke: passed")
     finally:
-        daemon.terminate()
-        daemon.wait(10)
+        daemon.stop()
         fakes.shutdown()
 
 
