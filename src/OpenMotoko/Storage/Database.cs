@@ -112,6 +112,10 @@ internal sealed class Database
     {
         if (_deferred.IsEmpty)
         {
+            // Nothing queued, but a commit may have taken the records and not be done yet: it holds the
+            // writer gate until it is, so passing through the gate is enough to see what it carries.
+            await _writer.WaitAsync(cancellationToken);
+            _writer.Release();
             return;
         }
         using var write = await BeginWriteAsync(cancellationToken);
