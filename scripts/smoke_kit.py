@@ -74,8 +74,9 @@ def url(server):
     return f"http://127.0.0.1:{server.server_address[1]}"
 
 
-def check(condition, what):
-    print(("ok   " if condition else "FAIL ") + what)
+def check(condition, what, got=None):
+    """Prints the check; on failure also what came back (``got``), so a CI log says why, then exits 1."""
+    print(("ok   " if condition else "FAIL ") + what + ("" if condition or got is None else f"\n     got: {got!r}"))
     if not condition:
         raise SystemExit(1)
 

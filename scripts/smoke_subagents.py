@@ -141,7 +141,7 @@ def main():
         slow = next(r for r in items if r["name"] == "slow")
         status, cancelled = call("DELETE", f"/api/agents/{boss['id']}", None, token)
         check(status == 200 and cancelled["id"] == boss["id"] and cancelled["status"] in ("cancelling", "cancelled"),
-              "DELETE /api/agents/:id answers 200 with the run")
+              "DELETE /api/agents/:id answers 200 with the run", got=(status, cancelled))
         check(ABORTED.wait(30), "the slow child's provider call was aborted")
         posting.join(30)
         check(outcome.get("status") == 409 and outcome["body"]["code"] == "CANCELLED", "the parent's message ends 409 CANCELLED")
