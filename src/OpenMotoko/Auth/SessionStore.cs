@@ -14,15 +14,13 @@ internal sealed record Session(string TokenHash, long ExpiresAt);
 /// Login sessions in SQLite (they survive restarts) with a short-lived in-memory cache, so an
 /// authenticated request usually costs no query. The cache re-checks the database every
 /// <see cref="CacheFor"/>, and is dropped whenever the database changed since the last request
-/// (<see cref="DatabaseChanged"/>), so a session ended by another process (e.g. `openmotoko passwd`)
-/// is refused on the next request.
+/// (<see cref="DataVersionWatcher.Version"/>, the same watcher that reloads settings), so a session ended
+/// by another process (e.g. `openmotoko passwd`) is refused on the next request.
 /// </summary>
-internal sealed class SessionStore(Database database, SettingsStore settings, TimeProvider time) : IDisposable
+internal sealed class SessionStore(Database database, SettingsStore settings, DataVersionWatcher watcher, TimeProvider time)
 {
     private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(30);
     private readonly ConcurrentDictionary<string, CachedSession> _cache = new(StringComparer.Ordinal);
-    private readonly Lock _watchLock = new();
-    private Microsoft.Data.Sqlite.SqliteConnection? _watch;
     private long _dataVersion = -1;
 
     public async Task<(string Token, Session Session)> CreateAsync(string client, CancellationToken cancellationToken = default)
@@ -89,30 +87,11 @@ internal sealed class SessionStore(Database database, SettingsStore settings, Ti
         await connection.ExecuteAsync("DELETE FROM sessions WHERE token_hash = $tokenHash", new { tokenHash = session.TokenHash });
     }
 
-    /// <summary>
-    /// True when any other connection (another process such as `openmotoko passwd`, or the daemon's own pool)
-    /// committed since the last call: SQLite's PRAGMA data_version on one connection kept for it, which
-    /// reads shared memory and no table.
-    /// </summary>
+    /// <summary>True when any connection committed since the last request asked (another process, or the daemon's own pool).</summary>
     private bool DatabaseChanged()
     {
-        lock (_watchLock)
-        {
-            _watch ??= database.Open();
-            var version = _watch.ExecuteScalar<long>("PRAGMA data_version");
-            var changed = version != _dataVersion;
-            _dataVersion = version;
-            return changed;
-        }
-    }
-
-    public void Dispose()
-    {
-        lock (_watchLock)
-        {
-            _watch?.Dispose();
-            _watch = null;
-        }
+        var version = watcher.Version();
+        return Interlocked.Exchange(ref _dataVersion, version) != version;
     }
 
     public static string HashToken(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));

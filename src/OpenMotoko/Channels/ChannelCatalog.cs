@@ -26,7 +26,7 @@ internal sealed class ChannelCatalog(ChannelStore store, EnvironmentSnapshot env
 {
     public const string TelegramId = "telegram";
 
-    private static readonly string[] SecretKeys = [TelegramConfig.TokenKey];
+    private static readonly string[] SecretKeys = [TelegramConfig.TokenKey, TelegramConfig.WebhookSecretKey];
 
     public IReadOnlyList<string> Ids { get; } = [TelegramId];
 
@@ -66,6 +66,7 @@ internal sealed class ChannelCatalog(ChannelStore store, EnvironmentSnapshot env
                 stored[key] = value.DeepClone(); // a masked secret sent back unchanged keeps the real one
             }
         }
+        WebhookSecret(stored);
         var policy = update.DmPolicy ?? current.DmPolicy;
         var errors = new List<ErrorDetail>();
         TelegramConfig.Validate(stored, policy, errors);
@@ -79,6 +80,19 @@ internal sealed class ChannelCatalog(ChannelStore store, EnvironmentSnapshot env
         await store.SaveAsync(new ChannelRow(current.Id, current.Type, current.Name, enabled is null ? null : enabled.Value ? 1 : 0,
             policy, stored.ToJsonString(), 0), resetOffset: newBot, cancellationToken); // update ids are per bot
         return (await GetAsync(current.Id, cancellationToken))!;
+    }
+
+    /// <summary>Webhook mode gets a random secret for setWebhook (kept until polling again); polling needs none.</summary>
+    private static void WebhookSecret(JsonObject stored)
+    {
+        if (stored[TelegramConfig.ModeKey]?.GetValueKind() == JsonValueKind.String && stored[TelegramConfig.ModeKey]!.GetValue<string>() == TelegramConfig.WebhookMode)
+        {
+            stored[TelegramConfig.WebhookSecretKey] ??= Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        }
+        else
+        {
+            stored.Remove(TelegramConfig.WebhookSecretKey);
+        }
     }
 
     /// <summary>The config as the API shows it: secrets masked.</summary>

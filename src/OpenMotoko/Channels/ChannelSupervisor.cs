@@ -18,10 +18,13 @@ internal sealed class ChannelSupervisor(
     private readonly ConcurrentDictionary<string, Running> _running = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _gate = new(1, 1);
 
-    private sealed record Running(TelegramChannel Channel, CancellationTokenSource Stop, Task Loop);
+    private sealed record Running(TelegramChannel Channel, CancellationTokenSource Stop, Task Loop, TelegramWebhook? Webhook);
 
     /// <summary>The running transport of a channel, or null when it is stopped.</summary>
     public IChatTransport? Transport(string channelId) => _running.GetValueOrDefault(channelId)?.Channel;
+
+    /// <summary>The channel's webhook receiver while it runs in webhook mode, else null.</summary>
+    public TelegramWebhook? Webhook(string channelId) => _running.GetValueOrDefault(channelId)?.Webhook;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -37,6 +40,7 @@ internal sealed class ChannelSupervisor(
         await _gate.WaitAsync(cancellationToken);
         try
         {
+            var wasWebhook = _running.GetValueOrDefault(id)?.Webhook is not null;
             await StopOneAsync(id);
             var settings = await catalog.GetAsync(id, cancellationToken);
             if (settings is null || !settings.Enabled || !settings.Configured)
@@ -49,13 +53,38 @@ internal sealed class ChannelSupervisor(
             var baseUrl = (environment.Get(TelegramConfig.BaseUrlVariable) ?? TelegramConfig.DefaultBaseUrl).TrimEnd('/');
             var client = new TelegramClient(http.CreateClient(HttpClientName), baseUrl, settings.Telegram.BotToken!, time);
             var channel = new TelegramChannel(settings, client, inbox, access, approvals, logger);
-            var poller = new TelegramPoller(channel, client, store, states, time, logger);
             var stop = new CancellationTokenSource();
-            _running[id] = new Running(channel, stop, Task.Run(() => poller.RunAsync(stop.Token), CancellationToken.None));
+            if (settings.Telegram.UsesWebhook)
+            {
+                var webhook = new TelegramWebhook(channel, client, store, states, time, logger);
+                _running[id] = new Running(channel, stop, Task.Run(() => webhook.RunAsync(stop.Token), CancellationToken.None), webhook);
+                return;
+            }
+            var poller = new TelegramPoller(channel, client, store, states, time, logger);
+            _running[id] = new Running(channel, stop, Task.Run(async () =>
+            {
+                if (wasWebhook)
+                {
+                    await DeleteWebhookAsync(client, id, stop.Token); // else getUpdates answers 409 while the webhook is set
+                }
+                await poller.RunAsync(stop.Token);
+            }, CancellationToken.None), null);
         }
         finally
         {
             _gate.Release();
+        }
+    }
+
+    private async Task DeleteWebhookAsync(TelegramClient client, string id, CancellationToken stopping)
+    {
+        try
+        {
+            await client.DeleteWebhookAsync(stopping);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TelegramApiException)
+        {
+            ChannelsLog.SendFailed(logger, id, $"deleteWebhook failed ({ex.Message}); polling reports 409 until the webhook is gone");
         }
     }
 

@@ -32,6 +32,8 @@ internal static class ChannelsApi
         group.MapGet("/{id}/senders", Senders);
         group.MapDelete("/{id}/senders/{senderId}", RemoveSender);
         group.MapPost("/{id}/pairing/{code}/approve", Approve);
+        // Telegram's push in webhook mode: no session, its own secret header (checked in constant time).
+        group.MapPost("/{id}/webhook", Telegram.TelegramWebhookApi.Receive).Public();
         return group;
     }
 

@@ -18,17 +18,26 @@ internal sealed record DeliveryTarget(string Channel, string ChatId)
         {
             return null;
         }
-        if (target.ValueKind != JsonValueKind.Object
-            || !target.TryGetProperty("channel", out var channel) || channel.ValueKind != JsonValueKind.String
-            || channel.GetString() is not { Length: >= 1 and <= 50 } channelId
-            || !target.TryGetProperty("chatId", out var chat)
-            || (chat.ValueKind == JsonValueKind.String ? chat.GetString() : chat.ValueKind == JsonValueKind.Number ? chat.GetRawText() : null)
-                is not { Length: >= 1 and <= 100 } chatId
-            || target.EnumerateObject().Any(p => p.Name is not ("channel" or "chatId")))
+        if (Parse(target) is not { } parsed)
         {
-            problems.Add(new ErrorDetail("body", Field, """deliverTo must be {"channel": "telegram", "chatId": "<chat id>"}"""));
+            problems.Add(new ErrorDetail("body", Field, $"{Field} {Shape}"));
             return null;
         }
-        return new DeliveryTarget(channelId, chatId);
+        return parsed;
     }
+
+    /// <summary>What a well-formed target looks like, for error messages.</summary>
+    public const string Shape = """must be {"channel": "telegram", "chatId": "<chat id>"}""";
+
+    /// <summary>A target from its own JSON value (e.g. a setting's), or null when malformed.</summary>
+    public static DeliveryTarget? Parse(JsonElement target) =>
+        target.ValueKind != JsonValueKind.Object
+        || !target.TryGetProperty("channel", out var channel) || channel.ValueKind != JsonValueKind.String
+        || channel.GetString() is not { Length: >= 1 and <= 50 } channelId
+        || !target.TryGetProperty("chatId", out var chat)
+        || (chat.ValueKind == JsonValueKind.String ? chat.GetString() : chat.ValueKind == JsonValueKind.Number ? chat.GetRawText() : null)
+            is not { Length: >= 1 and <= 100 } chatId
+        || target.EnumerateObject().Any(p => p.Name is not ("channel" or "chatId"))
+            ? null
+            : new DeliveryTarget(channelId, chatId);
 }

@@ -73,24 +73,32 @@ internal sealed class ConfigCommand : Command
             error.WriteLine($"openmotoko: '{key}' is not a setting. Known keys: {string.Join(", ", SettingsCatalog.ByKey.Keys.Order(StringComparer.Ordinal))}");
             return ExitCodes.Usage;
         }
-        var body = new JsonObject { [key] = text is null ? null : ToNode(definition, text) };
-        var element = JsonSerializer.SerializeToElement(body, SettingsJsonContext.Default.JsonObject);
-        var errors = SettingsStore.Validate(element);
+        var value = text is null ? null : ConfigValue.ToNode(definition, text);
+        var errors = SettingsStore.Validate(ToElement(key, value));
         if (errors.Count > 0)
         {
-            error.WriteLine($"openmotoko: {errors[0].Message}; nothing was changed.");
+            error.WriteLine($"openmotoko: {errors[0].Message}{ArrayHint(definition)}; nothing was changed.");
             return ExitCodes.Usage;
         }
         try
         {
-            var store = OpenStore(context, parseResult);
-            await store.ApplyAsync(element, cancellationToken);
+            var database = StorageCommand.OpenMigrated(parseResult.GetValue(DataDirOption), context.Environment);
+            var store = new SettingsStore(database, context.Environment, TimeProvider.System);
+            if (ConfigValue.BindRefusal(database, store, context, key, value) is { } refusal)
+            {
+                error.WriteLine($"openmotoko: {refusal} Nothing was changed.");
+                return ExitCodes.Usage;
+            }
+            if (key == SettingsCatalog.Budget)
+            {
+                value = ConfigValue.MergeBudget(store, value); // like PUT /api/settings/budget: fields not given keep their value
+            }
+            await store.ApplyAsync(ToElement(key, value), cancellationToken);
             output.WriteLine(text is null ? $"{key} reset to its default." : $"{key} = {Show(store.ToMaskedJson()[key])}");
             if (store.SourceOf(key) == SettingSource.Environment)
             {
                 output.WriteLine($"Note: {definition.EnvVar} is set and wins over the stored value while it is.");
             }
-            output.WriteLine("A running daemon reads settings at start: restart it, or change settings through PUT /api/settings.");
             return ExitCodes.Ok;
         }
         catch (Exception ex) when (StorageCommand.IsUserError(ex))
@@ -100,22 +108,11 @@ internal sealed class ConfigCommand : Command
         }
     }
 
-    /// <summary>String keys take the text as it is; other keys take JSON (5, true, {"daily": 3}).</summary>
-    private static JsonNode? ToNode(SettingDefinition definition, string text)
-    {
-        if (definition.Type.StartsWith("string", StringComparison.Ordinal))
-        {
-            return JsonValue.Create(text);
-        }
-        try
-        {
-            return JsonNode.Parse(text);
-        }
-        catch (JsonException)
-        {
-            return JsonValue.Create(text); // validation then says what type was expected
-        }
-    }
+    private static JsonElement ToElement(string key, JsonNode? value) =>
+        JsonSerializer.SerializeToElement(new JsonObject { [key] = value?.DeepClone() }, SettingsJsonContext.Default.JsonObject);
+
+    private static string ArrayHint(SettingDefinition definition) =>
+        definition.Type.StartsWith("array", StringComparison.Ordinal) ? " (give a comma-separated list, e.g. ls,cat, or JSON, e.g. '[\"ls\",\"cat\"]')" : "";
 
     private static SettingsStore OpenStore(CliContext context, ParseResult parseResult) =>
         new(StorageCommand.OpenMigrated(parseResult.GetValue(DataDirOption), context.Environment), context.Environment, TimeProvider.System);

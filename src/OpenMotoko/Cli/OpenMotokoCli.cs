@@ -39,8 +39,18 @@ internal static partial class OpenMotokoCli
         {
             version.Action = new VersionFlagAction(); // one answer, whichever way the version is asked for
         }
+        foreach (var help in root.Options.OfType<System.CommandLine.Help.HelpOption>())
+        {
+            // The default width asks Console.WindowWidth, which on a terminal first writes terminfo's keypad escape (ESC[?1h ESC=).
+            help.Action = new System.CommandLine.Help.HelpAction { MaxWidth = HelpWidth(context) };
+        }
         return root;
     }
+
+    /// <summary>$COLUMNS when the shell exports it, else a common terminal width; no wrapping into a file or pipe.</summary>
+    private static int HelpWidth(CliContext context) =>
+        int.TryParse(context.Environment.Get("COLUMNS"), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var columns)
+        && columns >= 40 ? columns : Console.IsOutputRedirected ? int.MaxValue : 100;
 
     /// <summary>"openmotoko config set": the command a usage error is about, so its own help is named.</summary>
     private static string CommandPath(System.CommandLine.Parsing.CommandResult result)

@@ -18,7 +18,7 @@ internal static class PasswordPrompt
         }
         // Console.ReadKey, Console.In and Console.OpenStandardInput would put the terminal in keypad mode (an escape sequence
         // on screen) and restore echo after stty exits: read descriptor 0 itself.
-        using var raw = context.OwnsProcess ? new StreamReader(RawStream(0, FileAccess.Read)) : null;
+        using var raw = context.OwnsProcess ? new StreamReader(RawConsole.Open(0, FileAccess.Read)) : null;
         var input = raw ?? context.Input;
         output.Write("New password: ");
         var (first, problem) = Checked(ReadHidden(input, context.OwnsProcess, output));
@@ -59,10 +59,7 @@ internal static class PasswordPrompt
     /// </summary>
     public static (TextWriter Output, TextWriter Error) RawTerminal() => (Raw(1), Raw(2));
 
-    private static StreamWriter Raw(int descriptor) => new(RawStream(descriptor, FileAccess.Write)) { AutoFlush = true };
-
-    private static FileStream RawStream(int descriptor, FileAccess access) =>
-        new(new Microsoft.Win32.SafeHandles.SafeFileHandle(descriptor, ownsHandle: false), access, 1);
+    private static StreamWriter Raw(int descriptor) => new(RawConsole.Open(descriptor, FileAccess.Write)) { AutoFlush = true };
 
     /// <summary>Switches the terminal's echo with stty on the inherited stdin; false when that is not possible.</summary>
     private static bool Stty(string mode)

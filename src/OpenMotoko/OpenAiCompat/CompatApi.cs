@@ -37,11 +37,12 @@ internal static class CompatApi
         return await next(context);
     }
 
-    private static async Task<IResult> ListModels(IEnumerable<ILlmProvider> providers, TimeProvider time, ILoggerFactory loggers, CancellationToken cancellationToken)
+    private static async Task<IResult> ListModels(
+        IEnumerable<ILlmProvider> providers, TimeProvider time, ProviderReachability reachability, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         var logger = loggers.CreateLogger("OpenMotoko.OpenAiCompat");
         var configured = providers.Where(p => p.IsConfigured).ToList();
-        var listed = await Task.WhenAll(configured.Select(p => ModelsApi.DescribeAsync(p, time, logger, cancellationToken)));
+        var listed = await Task.WhenAll(configured.Select(p => ModelsApi.DescribeAsync(p, time, reachability, logger, cancellationToken)));
         var data = listed.SelectMany(p => p.Models.Select(m => new CompatModel($"{p.Id}/{m.Id}", "model", 0, p.Id))).ToList();
         return TypedResults.Json(new CompatModelList("list", data), CompatJsonContext.Default.CompatModelList);
     }

@@ -4,13 +4,17 @@ using System.Text.Json.Serialization;
 
 namespace OpenMotoko.Providers;
 
-/// <summary>One provider in GET /api/models; <see cref="Error"/> says why its list is empty when asking it failed.</summary>
+/// <summary>
+/// One provider in GET /api/models; <see cref="Error"/> says why its list is empty when asking it failed, and
+/// <see cref="Reachable"/> is false when its server could not be reached at all (connection refused, timeout).
+/// </summary>
 internal sealed record ProviderModels(
     string Id,
     string Name,
     bool Configured,
     IReadOnlyList<ModelInfo> Models,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Error = null);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Error = null,
+    bool Reachable = true);
 
 internal sealed record ModelsResponse(IReadOnlyList<ProviderModels> Providers);
 
@@ -29,24 +33,30 @@ internal static partial class ModelsApi
         routes.MapGet("/api/models", GetModels);
 
     private static async Task<Ok<ModelsResponse>> GetModels(
-        IEnumerable<ILlmProvider> providers, TimeProvider time, ILoggerFactory loggers, CancellationToken cancellationToken)
+        IEnumerable<ILlmProvider> providers, TimeProvider time, ProviderReachability reachability, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         var logger = loggers.CreateLogger("OpenMotoko.Providers.Models");
         var ordered = providers
             .OrderBy(p => Array.IndexOf(Order, p.Id) is var rank and >= 0 ? rank : Order.Length)
             .ThenBy(p => p.Id, StringComparer.Ordinal);
-        var listed = await Task.WhenAll(ordered.Select(p => DescribeAsync(p, time, logger, cancellationToken)));
+        var listed = await Task.WhenAll(ordered.Select(p => DescribeAsync(p, time, reachability, logger, cancellationToken)));
         return TypedResults.Ok(new ModelsResponse(listed));
     }
 
     /// <summary>Lists everything the models API and /v1/models show; a provider that fails gets an empty list and an error.</summary>
-    public static async Task<ProviderModels> DescribeAsync(ILlmProvider provider, TimeProvider time, ILogger logger, CancellationToken cancellationToken)
+    public static async Task<ProviderModels> DescribeAsync(
+        ILlmProvider provider, TimeProvider time, ProviderReachability reachability, ILogger logger, CancellationToken cancellationToken)
     {
+        if (reachability.KnownUnreachable(provider.Id) is { } down)
+        {
+            return new ProviderModels(provider.Id, provider.Name, provider.IsConfigured, [], down, Reachable: false);
+        }
         using var timeout = new CancellationTokenSource(ListTimeout, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
         {
             var models = await provider.ListModelsAsync(linked.Token);
+            reachability.Reached(provider.Id);
             return new ProviderModels(provider.Id, provider.Name, provider.IsConfigured, models);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -55,10 +65,16 @@ internal static partial class ModelsApi
         }
         catch (OperationCanceledException)
         {
-            return new ProviderModels(provider.Id, provider.Name, provider.IsConfigured, [],
-                $"{provider.Name} did not list its models within {ListTimeout.TotalSeconds:0} s.");
+            var problem = $"{provider.Name} did not list its models within {ListTimeout.TotalSeconds:0} s.";
+            reachability.Failed(provider.Id, problem);
+            return new ProviderModels(provider.Id, provider.Name, provider.IsConfigured, [], problem, Reachable: false);
         }
-        catch (Exception ex) when (ex is LlmException or HttpRequestException or JsonException or InvalidOperationException)
+        catch (Exception ex) when (ex is HttpRequestException || ex.InnerException is HttpRequestException)
+        {
+            reachability.Failed(provider.Id, ex.Message);
+            return new ProviderModels(provider.Id, provider.Name, provider.IsConfigured, [], ex.Message, Reachable: false);
+        }
+        catch (Exception ex) when (ex is LlmException or JsonException or InvalidOperationException)
         {
             Log.ListFailed(logger, provider.Id, ex.Message);
             return new ProviderModels(provider.Id, provider.Name, provider.IsConfigured, [], ex.Message);
@@ -67,7 +83,7 @@ internal static partial class ModelsApi
 
     private static partial class Log
     {
-        [LoggerMessage(Level = LogLevel.Warning, Message = "Listing the models of {Provider} failed: {Reason}")]
+        [LoggerMessage(EventId = 1232, EventName = "ModelListFailed", Level = LogLevel.Warning, Message = "Listing the models of {Provider} failed: {Reason}")]
         public static partial void ListFailed(ILogger logger, string provider, string reason);
     }
 }

@@ -6,7 +6,8 @@ namespace OpenMotoko.Providers;
 /// Which provider answers when no model names one, and what each provider's fast/balanced/smart
 /// mean when the llm.alias.* settings are not set: llm.defaultProvider when set, else the first
 /// configured provider in the order anthropic, openai, google, ollama, generic. Ollama counts only
-/// when its host was set (OLLAMA_HOST or ollamaHost); at its built-in localhost URL it is the last resort.
+/// when its host was set (OLLAMA_HOST or ollamaHost). With none configured there is none, and the
+/// selector's refusal says what to set.
 /// </summary>
 internal static class ProviderDefaults
 {
@@ -33,13 +34,12 @@ internal static class ProviderDefaults
         }
         foreach (var id in Order)
         {
-            if (providers.TryGetValue(id, out var provider) && provider.IsConfigured &&
-                (id != "ollama" || settings.SourceOf(SettingsCatalog.OllamaHost) != SettingSource.Default))
+            if (providers.TryGetValue(id, out var provider) && provider.IsConfigured)
             {
                 return provider;
             }
         }
-        return providers.TryGetValue("ollama", out var local) && local.IsConfigured ? local : null;
+        return null;
     }
 
     /// <summary>The provider's own model for an alias tier (fast, balanced or smart), as provider/model.</summary>

@@ -24,6 +24,7 @@ internal static class ProviderServices
         services.AddProviderHttpClient(OpenAiEndpoint.Generic.Id);
         services.AddSingleton<ILlmProvider>(sp => new OpenAiProvider(OpenAiEndpoint.Generic,
             sp.GetRequiredService<IHttpClientFactory>(), sp.GetRequiredService<SettingsStore>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<ProviderReachability>();
         services.AddSingleton<ModelSelector>();
         services.AddSingleton<ProviderRouter>();
         services.AddJsonContext(ModelsJsonContext.Default);

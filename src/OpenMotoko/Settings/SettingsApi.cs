@@ -2,15 +2,22 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.HttpResults;
 using OpenMotoko.Hosting;
+using OpenMotoko.Storage;
 
 namespace OpenMotoko.Settings;
 
 internal static class SettingsApi
 {
-    /// <summary>The settings the host opened before building (they decide the bind address) and their API's JSON.</summary>
+    /// <summary>
+    /// The settings the host opened before building (they decide the bind address), their API's JSON, and the
+    /// database watcher that reloads them when another process (e.g. `openmotoko config set`) changes them.
+    /// </summary>
     public static IServiceCollection AddSettings(this IServiceCollection services, SettingsStore settings)
     {
         services.AddSingleton(settings);
+        services.AddSingleton<DataVersionWatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<DataVersionWatcher>());
+        services.AddHostedService<SettingsReloader>();
         services.AddJsonContext(SettingsJsonContext.Default);
         return services;
     }

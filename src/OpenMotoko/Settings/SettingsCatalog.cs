@@ -63,6 +63,7 @@ internal static class SettingsCatalog
     public const string GmailRefreshToken = "gmail.refreshToken";
     public const string GmailApiBaseUrl = "gmail.apiBaseUrl";
     public const string GoogleOAuthTokenUrl = "gmail.tokenUrl";
+    public const string GmailDeliverTo = "gmail.deliverTo";
     public const string AgentsMaxDepth = "agents.maxDepth";
     public const string AgentsMaxConcurrent = "agents.maxConcurrent";
     public const string AgentsDefaultBudgetUsd = "agents.defaultBudgetUsd";
@@ -131,6 +132,7 @@ internal static class SettingsCatalog
         SettingDefinition.Secret(GmailRefreshToken, "OPENMOTOKO_GMAIL_REFRESH_TOKEN"),
         SettingDefinition.HttpUrl(GmailApiBaseUrl, "https://gmail.googleapis.com", "GMAIL_API_BASE_URL"),
         SettingDefinition.HttpUrl(GoogleOAuthTokenUrl, "https://oauth2.googleapis.com/token", "GOOGLE_OAUTH_TOKEN_URL"),
+        SettingDefinition.Custom(GmailDeliverTo, "object {channel, chatId}", v => Channels.DeliveryTarget.Parse(v) is null ? Channels.DeliveryTarget.Shape : null, null),
         SettingDefinition.Integer(AgentsMaxDepth, 0, 5, 2), // 0: no sub-agents at all
         SettingDefinition.Integer(AgentsMaxConcurrent, 1, 32, 4), // running children per parent
         SettingDefinition.Custom(AgentsDefaultBudgetUsd, "number (USD above 0, at most 100)", CheckSubAgentBudget, "0.5"),

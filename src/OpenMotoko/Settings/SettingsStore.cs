@@ -14,7 +14,7 @@ internal enum SettingSource { Default, Stored, Environment }
 /// The settings table with an in-memory snapshot, so reading a setting on a hot path costs no I/O.
 /// Writes go through <see cref="ApplyAsync"/> in one transaction and then swap the snapshot.
 /// </summary>
-internal sealed class SettingsStore
+internal sealed partial class SettingsStore
 {
     private readonly Database _database;
     private readonly TimeProvider _time;

@@ -54,6 +54,9 @@ internal sealed class CapturedLogs : ILoggerProvider
     /// <summary>How many wrong passwords were checked: the daemon logs each one.</summary>
     public int FailedLogins => _lines.Count(l => l.Message.StartsWith("Failed login from", StringComparison.Ordinal));
 
+    /// <summary>How many kept lines contain <paramref name="text"/> (any case).</summary>
+    public int Count(string text) => _lines.Count(l => l.Message.Contains(text, StringComparison.OrdinalIgnoreCase));
+
     public ILogger CreateLogger(string categoryName) => new Logger(categoryName, _lines);
 
     public void Dispose()

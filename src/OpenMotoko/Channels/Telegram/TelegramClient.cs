@@ -22,6 +22,14 @@ internal sealed class TelegramClient(HttpClient http, string baseUrl, string tok
         CallAsync("getUpdates", new TgGetUpdates(offset, timeoutSeconds, ["message", "callback_query"]), Json.TgGetUpdates,
             Json.TgResponseTgUpdateArray, cancellationToken);
 
+    /// <summary>Webhook mode: Telegram POSTs updates to <paramref name="url"/> with <paramref name="secret"/> in X-Telegram-Bot-Api-Secret-Token.</summary>
+    public Task<JsonElement> SetWebhookAsync(string url, string secret, CancellationToken cancellationToken) =>
+        CallAsync("setWebhook", new TgSetWebhook(url, secret, ["message", "callback_query"]), Json.TgSetWebhook, Json.TgResponseJsonElement, cancellationToken);
+
+    /// <summary>Back to polling: getUpdates answers 409 while a webhook is set. Pending updates are kept for the poller.</summary>
+    public Task<JsonElement> DeleteWebhookAsync(CancellationToken cancellationToken) =>
+        CallAsync("deleteWebhook", new TgDeleteWebhook(false), Json.TgDeleteWebhook, Json.TgResponseJsonElement, cancellationToken);
+
     public Task<TgMessage> SendMessageAsync(TgSendMessage message, CancellationToken cancellationToken) =>
         WithRetryAsync(ct => CallAsync("sendMessage", message, Json.TgSendMessage, Json.TgResponseTgMessage, ct), cancellationToken);
 

@@ -38,6 +38,10 @@ internal sealed record TgButton(string Text, string CallbackData);
 
 internal sealed record TgEmpty;
 
+internal sealed record TgSetWebhook(string Url, string SecretToken, string[] AllowedUpdates);
+
+internal sealed record TgDeleteWebhook(bool DropPendingUpdates);
+
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(TgResponse<TgUpdate[]>))]
 [JsonSerializable(typeof(TgResponse<TgUser>))]
@@ -49,4 +53,7 @@ internal sealed record TgEmpty;
 [JsonSerializable(typeof(TgChatAction))]
 [JsonSerializable(typeof(TgAnswerCallback))]
 [JsonSerializable(typeof(TgEmpty))]
+[JsonSerializable(typeof(TgSetWebhook))]
+[JsonSerializable(typeof(TgDeleteWebhook))]
+[JsonSerializable(typeof(TgUpdate))]
 internal sealed partial class TelegramJsonContext : JsonSerializerContext;

@@ -17,8 +17,9 @@ internal sealed class OllamaProvider(IHttpClientFactory httpClients, SettingsSto
 
     public string Id => ProviderId;
     public string Name => "Ollama";
-    public bool IsConfigured => !string.IsNullOrWhiteSpace(settings.GetString(SettingsCatalog.OllamaHost));
-    public string ConfigurationHint => "Set OLLAMA_HOST or the ollamaHost setting (default http://localhost:11434) and run `ollama serve`.";
+    /// <summary>Only once its host was set (OLLAMA_HOST or ollamaHost): the built-in localhost URL alone is not a choice to use Ollama.</summary>
+    public bool IsConfigured => settings.SourceOf(SettingsCatalog.OllamaHost) != SettingSource.Default;
+    public string ConfigurationHint => "Set OLLAMA_HOST or the ollamaHost setting (e.g. http://localhost:11434) and run `ollama serve`.";
 
     private string Host => (settings.GetString(SettingsCatalog.OllamaHost) ?? "http://localhost:11434").TrimEnd('/');
 
@@ -40,6 +41,10 @@ internal sealed class OllamaProvider(IHttpClientFactory httpClients, SettingsSto
 
     public async Task<IReadOnlyList<ModelInfo>> ListModelsAsync(CancellationToken cancellationToken)
     {
+        if (!IsConfigured)
+        {
+            return []; // nobody said Ollama runs here: do not knock on localhost:11434 for every listing
+        }
         using var message = new HttpRequestMessage(HttpMethod.Get, $"{Host}/api/tags");
         using var response = await SendAsync(message, ProviderHttp.ListClientName(ProviderId), cancellationToken).ConfigureAwait(false);
         await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);

@@ -11,7 +11,8 @@ namespace OpenMotoko.Webhooks.Gmail;
 /// <summary>
 /// Handles queued Gmail notifications one at a time, off the request: reads the new messages when
 /// the OAuth settings are there, builds the prompt (outside text fenced) and starts the run in
-/// gmail.conversationId or a new conversation, then publishes <c>gmail:received</c>.
+/// gmail.conversationId or a new conversation (its answer also sent to gmail.deliverTo's chat when set),
+/// then publishes <c>gmail:received</c>.
 /// </summary>
 internal sealed class GmailWorker(GmailClient client, WebhookTurns turns, SettingsStore settings, EventBus bus, ILogger<GmailWorker> logger)
     : BackgroundService
@@ -52,7 +53,9 @@ internal sealed class GmailWorker(GmailClient client, WebhookTurns turns, Settin
             }
         }
         var content = GmailPrompt.Render(settings.GetString(SettingsCatalog.GmailPrompt), push, messages, client.Configured);
-        var run = await turns.StartAsync($"Gmail: {push.EmailAddress}", settings.GetString(SettingsCatalog.GmailConversationId), null, content, cancellationToken);
+        var deliverTo = settings.Get(SettingsCatalog.GmailDeliverTo) is { } target ? Channels.DeliveryTarget.Parse(target) : null;
+        var run = await turns.StartAsync($"Gmail: {push.EmailAddress}", settings.GetString(SettingsCatalog.GmailConversationId), null, content, cancellationToken,
+            deliverTo);
         await bus.PublishAsync(new GmailReceived(new EventScope(run.Id, run.ConversationId, TurnSources.Webhook),
             push.EmailAddress, push.HistoryId.ToString(CultureInfo.InvariantCulture), push.MessageId, messages?.Count ?? 0));
     }
