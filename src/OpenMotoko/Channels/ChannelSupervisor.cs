@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using OpenMotoko.Approvals;
+using OpenMotoko.Channels.Plugins;
 using OpenMotoko.Channels.Telegram;
 using OpenMotoko.Hosting;
 
@@ -11,14 +12,14 @@ namespace OpenMotoko.Channels;
 /// </summary>
 internal sealed class ChannelSupervisor(
     ChannelCatalog catalog, ChannelStore store, ChannelStates states, ChatInbox inbox, ChatAccess access, ApprovalBroker approvals,
-    IHttpClientFactory http, EnvironmentSnapshot environment, TimeProvider time, ILogger<ChannelSupervisor> logger) : IHostedService
+    PluginRunner plugins, IHttpClientFactory http, EnvironmentSnapshot environment, TimeProvider time, ILogger<ChannelSupervisor> logger) : IHostedService
 {
     public const string HttpClientName = "telegram";
 
     private readonly ConcurrentDictionary<string, Running> _running = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _gate = new(1, 1);
 
-    private sealed record Running(TelegramChannel Channel, CancellationTokenSource Stop, Task Loop, TelegramWebhook? Webhook);
+    private sealed record Running(IChatTransport Channel, CancellationTokenSource Stop, Task Loop, TelegramWebhook? Webhook);
 
     /// <summary>The running transport of a channel, or null when it is stopped.</summary>
     public IChatTransport? Transport(string channelId) => _running.GetValueOrDefault(channelId)?.Channel;
@@ -28,6 +29,7 @@ internal sealed class ChannelSupervisor(
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        await plugins.LoadAsync(cancellationToken);
         foreach (var id in catalog.Ids)
         {
             await RestartAsync(id, cancellationToken);
@@ -50,10 +52,16 @@ internal sealed class ChannelSupervisor(
                 return;
             }
             await states.SetAsync(id, ChannelStatus.Starting);
+            var stop = new CancellationTokenSource();
+            if (settings.Type == PluginChannel.Type)
+            {
+                var (transport, loop) = plugins.Start(settings, stop.Token);
+                _running[id] = new Running(transport, stop, loop, null);
+                return;
+            }
             var baseUrl = (environment.Get(TelegramConfig.BaseUrlVariable) ?? TelegramConfig.DefaultBaseUrl).TrimEnd('/');
             var client = new TelegramClient(http.CreateClient(HttpClientName), baseUrl, settings.Telegram.BotToken!, time);
             var channel = new TelegramChannel(settings, client, inbox, access, approvals, logger);
-            var stop = new CancellationTokenSource();
             if (settings.Telegram.UsesWebhook)
             {
                 var webhook = new TelegramWebhook(channel, client, store, states, time, logger);

@@ -96,7 +96,7 @@ internal static class ChannelsApi
     {
         var state = states.Of(settings.Id);
         return new ChannelView(settings.Id, settings.Type, settings.Name, settings.Enabled, state.Status, state.LastError, state.LastMessageAt,
-            settings.DmPolicy, ChannelCatalog.Masked(settings.Config));
+            settings.DmPolicy, ChannelCatalog.Masked(settings));
     }
 
     private static JsonHttpResult<ApiError> NotFound(string id) => ApiErrors.NotFound($"No channel '{id}'. GET /api/channels lists them.");

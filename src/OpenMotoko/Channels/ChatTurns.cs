@@ -36,7 +36,7 @@ internal sealed class ChatTurns(TurnService turns, EventBus bus, TimeProvider ti
                 {
                     await ShowAsync(transport, inbound.ChatId, preview, e, stopping);
                 }
-                catch (Exception ex) when (ex is HttpRequestException or Telegram.TelegramApiException)
+                catch (Exception ex) when (ex is HttpRequestException or IOException or Telegram.TelegramApiException)
                 {
                     // a preview or prompt that did not arrive; the final answer is still sent
                 }
@@ -93,7 +93,7 @@ internal sealed class ChatTurns(TurnService turns, EventBus bus, TimeProvider ti
                 {
                     await transport.TypingAsync(chatId, cancellationToken);
                 }
-                catch (Exception ex) when (ex is HttpRequestException or Telegram.TelegramApiException)
+                catch (Exception ex) when (ex is HttpRequestException or IOException or Telegram.TelegramApiException)
                 {
                     // a lost typing indicator is not worth a retry
                 }

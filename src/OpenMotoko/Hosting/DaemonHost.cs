@@ -9,6 +9,7 @@ using OpenMotoko.Approvals;
 using OpenMotoko.Artifacts;
 using OpenMotoko.Auth;
 using OpenMotoko.Channels;
+using OpenMotoko.Channels.Plugins;
 using OpenMotoko.Conversations;
 using OpenMotoko.Costs;
 using OpenMotoko.Events;
@@ -110,6 +111,7 @@ internal static class DaemonHost
         services.AddArtifacts();
         services.AddWebhooks();
         services.AddChannels();
+        services.AddChannelPlugins();
         // HttpClientFactory's per-request log scope and lines: we log outcomes ourselves, and a provider
         // call is on every message's path.
         services.ConfigureHttpClientDefaults(http => http.RemoveAllLoggers());
@@ -163,6 +165,7 @@ internal static class DaemonHost
         app.MapArtifacts();
         app.MapWebhooks();
         app.MapChannels();
+        app.MapChannelPlugins();
         app.MapOpenAiCompat();
 
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("OpenMotoko");
