@@ -23,6 +23,9 @@ internal sealed class ChannelSupervisor(
     /// <summary>The running transport of a channel, or null when it is stopped.</summary>
     public IChatTransport? Transport(string channelId) => _running.GetValueOrDefault(channelId)?.Channel;
 
+    /// <summary>How many channels run now (systemd's STATUS= line).</summary>
+    public int RunningCount => _running.Count;
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         foreach (var id in catalog.Ids)
