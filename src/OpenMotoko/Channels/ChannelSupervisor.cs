@@ -27,6 +27,9 @@ internal sealed class ChannelSupervisor(
     /// <summary>The channel's webhook receiver while it runs in webhook mode, else null.</summary>
     public TelegramWebhook? Webhook(string channelId) => _running.GetValueOrDefault(channelId)?.Webhook;
 
+    /// <summary>How many channels run now (systemd's STATUS= line).</summary>
+    public int RunningCount => _running.Count;
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await plugins.LoadAsync(cancellationToken);

@@ -1,17 +1,16 @@
 using System.CommandLine;
-using System.Diagnostics;
 using OpenMotoko.Hosting;
 
 namespace OpenMotoko.Cli;
 
-/// <summary>`openmotoko service install|uninstall|status`: a systemd unit on Linux, a launchd job on macOS.</summary>
-internal sealed class ServiceCommand : Command
+/// <summary>`openmotoko service install|uninstall|status|logs`: a systemd unit on Linux, a launchd job on macOS.</summary>
+internal sealed partial class ServiceCommand : Command
 {
     private static readonly Option<string?> DataDirOption = CommonOptions.DataDir(recursive: true);
 
     private static readonly Option<bool> DryRunOption = new("--dry-run")
     {
-        Description = "Print the file and the commands instead of writing and running them.",
+        Description = "Check everything, then print the files and the commands instead of writing and running them.",
         Recursive = true,
     };
 
@@ -23,7 +22,13 @@ internal sealed class ServiceCommand : Command
 
     private static readonly Option<string?> RunAsOption = new("--run-as")
     {
-        Description = "systemd, system-wide only: the user the daemon runs as (default: openmotoko, created if missing; 'root' keeps root).",
+        Description = "systemd, system-wide only: the existing user the daemon runs as (default: openmotoko, created if missing; 'root' keeps root).",
+        Recursive = true,
+    };
+
+    private static readonly Option<string?> MemoryMaxOption = new("--memory-max")
+    {
+        Description = $"systemd: the unit's MemoryMax= (default {ServiceFile.DefaultMemoryMax}), e.g. 512M, 2G or infinity.",
         Recursive = true,
     };
 
@@ -38,20 +43,19 @@ internal sealed class ServiceCommand : Command
 
     public ServiceCommand(CliContext context) : base("service", "Run the daemon as a systemd (Linux) or launchd (macOS) service.")
     {
-        Options.Add(UserOption);
-        Options.Add(SystemOption);
-        Options.Add(DataDirOption);
-        Options.Add(DryRunOption);
-        Options.Add(BinaryOption);
-        Options.Add(RunAsOption);
-        Options.Add(PlatformOption);
-        var install = new Command("install", "Write the service file and enable and start the service (system-wide as root, per user otherwise).");
+        foreach (var option in new Option[] { UserOption, SystemOption, DataDirOption, DryRunOption, BinaryOption, RunAsOption, MemoryMaxOption, PlatformOption })
+        {
+            Options.Add(option);
+        }
+        var install = new Command("install", "Write the service file and its environment file, then enable and start (or restart) the service.");
         install.SetAction(parseResult => Install(context, parseResult));
-        var uninstall = new Command("uninstall", "Stop and disable the service and remove its file.");
+        var uninstall = new Command("uninstall", "Stop and disable the service and remove its file; the data dir stays.");
         uninstall.SetAction(parseResult => Uninstall(context, parseResult));
-        var status = new Command("status", "Show whether the service is installed and running.");
+        var status = new Command("status", "Say whether the service is installed and running, with its last log lines. Exits 0 only when it runs.");
         status.SetAction(parseResult => Status(context, parseResult));
-        foreach (var subcommand in new[] { install, uninstall, status })
+        var logs = new Command("logs", "Show the service's log (journalctl -u on systemd).") { FollowOption, LinesOption };
+        logs.SetAction((parseResult, cancellationToken) => LogsAsync(context, parseResult, cancellationToken));
+        foreach (var subcommand in new[] { install, uninstall, status, logs })
         {
             subcommand.Validators.Add(static result =>
             {
@@ -68,38 +72,34 @@ internal sealed class ServiceCommand : Command
     {
         var output = parseResult.InvocationConfiguration.Output;
         var error = parseResult.InvocationConfiguration.Error;
-        if ((parseResult.GetValue(BinaryOption) ?? ThisBinary()) is not { } binary)
+        if (ServiceChecks.Binary(parseResult.GetValue(BinaryOption), out var executable) is { } badBinary)
         {
-            error.WriteLine("openmotoko: this process is not the openmotoko binary (it runs under dotnet); give the binary with --binary.");
+            error.WriteLine($"openmotoko: {badBinary}");
             return ExitCodes.Usage;
         }
-        var executable = Path.GetFullPath(binary);
-        if (!parseResult.GetValue(DryRunOption) && !File.Exists(executable))
+        var memoryMax = parseResult.GetValue(MemoryMaxOption) ?? ServiceFile.DefaultMemoryMax;
+        var target = Describe(context, parseResult, executable, memoryMax);
+        if (ServiceChecks.Refusal(target, executable, parseResult.GetValue(RunAsOption), memoryMax) is { } refusal)
         {
-            error.WriteLine($"openmotoko: the binary {executable} does not exist; give it with --binary.");
-            return ExitCodes.Failure;
-        }
-        var file = Describe(context, parseResult, executable);
-        if (file.Platform == ServicePlatform.Launchd && parseResult.GetValue(RunAsOption) is not null)
-        {
-            error.WriteLine("openmotoko: --run-as is for systemd; a launchd job runs as the user who installs it.");
+            error.WriteLine($"openmotoko: {refusal}");
             return ExitCodes.Usage;
         }
-        var commands = file.Platform == ServicePlatform.Systemd
-            ? new List<string[]> { Systemctl(file, "daemon-reload"), Systemctl(file, "enable", "--now", ServiceFile.UnitName) }
-            : [["launchctl", "bootstrap", LaunchdDomain(file), file.Path]];
-        if (RunAs(parseResult, file) is { } user)
+        if (target.RunAs is { } user && ServiceUser.BinaryNote(user, executable) is { } note)
         {
-            commands.InsertRange(0, ServiceUser.Commands(user, DataDir(context, parseResult, file.SystemWide)));
-            if (ServiceUser.BinaryNote(user, executable) is { } note)
-            {
-                error.WriteLine($"openmotoko: {note}");
-            }
+            error.WriteLine($"openmotoko: {note}");
         }
+        var updating = File.Exists(target.File.Path);
+        var commands = target.InstallCommands(updating);
         if (parseResult.GetValue(DryRunOption))
         {
-            output.WriteLine($"Would write {file.Path}:");
-            output.Write(file.Content);
+            output.WriteLine($"Would write {target.File.Path}:");
+            output.Write(target.File.Content);
+            if (target.IsSystemd)
+            {
+                output.WriteLine(File.Exists(target.EnvFile)
+                    ? $"Would keep {target.EnvFile} as it is (mode 0600)"
+                    : $"Would write {target.EnvFile} (mode 0600) with: {Listed(ServiceEnvironmentFile.Names(context.Environment))}");
+            }
             foreach (var command in commands)
             {
                 output.WriteLine($"Would run: {string.Join(' ', command)}");
@@ -107,12 +107,18 @@ internal sealed class ServiceCommand : Command
             return ExitCodes.Ok;
         }
 
-        Directory.CreateDirectory(Path.GetDirectoryName(file.Path)!);
-        Directory.CreateDirectory(DataDir(context, parseResult, file.SystemWide));
-        File.WriteAllText(file.Path, file.Content);
-        output.WriteLine($"Wrote {file.Path}");
-        var exit = SystemCommands.RunAll(commands, output, error);
-        if (exit == ExitCodes.Ok && file.Platform == ServicePlatform.Systemd && !file.SystemWide)
+        Directory.CreateDirectory(Path.GetDirectoryName(target.File.Path)!);
+        Storage.PrivateFiles.CreateDirectory(target.DataDir);
+        File.WriteAllText(target.File.Path, target.File.Content);
+        output.WriteLine($"{(updating ? "Updated" : "Wrote")} {target.File.Path}");
+        if (target.IsSystemd)
+        {
+            output.WriteLine(ServiceEnvironmentFile.Write(target.EnvFile, context.Environment)
+                ? $"Wrote {target.EnvFile} (mode 0600) with: {Listed(ServiceEnvironmentFile.Names(context.Environment))}"
+                : $"Kept {target.EnvFile} (mode 0600); put secrets there");
+        }
+        var exit = SystemCommands.RunAll(commands, context.Environment, output, error);
+        if (exit == ExitCodes.Ok && target.IsSystemd && !target.File.SystemWide)
         {
             output.WriteLine("To keep it running when you are logged out: loginctl enable-linger $USER");
         }
@@ -123,72 +129,37 @@ internal sealed class ServiceCommand : Command
     {
         var output = parseResult.InvocationConfiguration.Output;
         var error = parseResult.InvocationConfiguration.Error;
-        var file = Describe(context, parseResult, Environment.ProcessPath ?? "openmotoko");
-        var commands = file.Platform == ServicePlatform.Systemd
-            ? new[] { Systemctl(file, "disable", "--now", ServiceFile.UnitName) }
-            : new[] { new[] { "launchctl", "bootout", $"{LaunchdDomain(file)}/{ServiceFile.Label}" } };
+        var target = Describe(context, parseResult, Environment.ProcessPath ?? "openmotoko", ServiceFile.DefaultMemoryMax);
+        if (!File.Exists(target.File.Path))
+        {
+            output.WriteLine($"Not installed: {target.File.Path} does not exist.");
+            return ExitCodes.Ok;
+        }
         if (parseResult.GetValue(DryRunOption))
         {
-            foreach (var command in commands)
+            output.WriteLine($"Would run: {string.Join(' ', target.StopCommand)}");
+            output.WriteLine($"Would remove {target.File.Path}");
+            if (target.IsSystemd)
             {
-                output.WriteLine($"Would run: {string.Join(' ', command)}");
+                output.WriteLine($"Would run: {string.Join(' ', target.Systemctl("daemon-reload"))}");
             }
-            output.WriteLine($"Would remove {file.Path}");
             return ExitCodes.Ok;
         }
-        if (!File.Exists(file.Path))
-        {
-            output.WriteLine($"Not installed: {file.Path} does not exist.");
-            return ExitCodes.Ok;
-        }
-        SystemCommands.RunAll(commands, output, error); // stopping a service that is not running is not an error here
-        File.Delete(file.Path);
-        output.WriteLine($"Removed {file.Path}. The data dir was left as it is.");
-        if (file.Platform == ServicePlatform.Systemd)
-        {
-            SystemCommands.RunAll([Systemctl(file, "daemon-reload")], output, error);
-        }
-        return ExitCodes.Ok;
+        SystemCommands.RunAll([target.StopCommand], context.Environment, output, error); // a service that is not running is not an error here
+        File.Delete(target.File.Path);
+        output.WriteLine($"Removed {target.File.Path}. The data dir {target.DataDir} (database, {ServiceFile.EnvFileName}) was left as it is.");
+        return target.IsSystemd ? SystemCommands.RunAll([target.Systemctl("daemon-reload")], context.Environment, output, error) : ExitCodes.Ok;
     }
 
-    private static int Status(CliContext context, ParseResult parseResult)
-    {
-        var output = parseResult.InvocationConfiguration.Output;
-        var error = parseResult.InvocationConfiguration.Error;
-        var file = Describe(context, parseResult, Environment.ProcessPath ?? "openmotoko");
-        var command = file.Platform == ServicePlatform.Systemd
-            ? Systemctl(file, "status", "--no-pager", ServiceFile.UnitName)
-            : ["launchctl", "print", $"{LaunchdDomain(file)}/{ServiceFile.Label}"];
-        if (!File.Exists(file.Path))
-        {
-            output.WriteLine($"Not installed ({file.Path} does not exist).");
-            return parseResult.GetValue(DryRunOption) ? ExitCodes.Ok : ExitCodes.Failure;
-        }
-        output.WriteLine($"Installed: {file.Path}");
-        if (parseResult.GetValue(DryRunOption))
-        {
-            output.WriteLine($"Would run: {string.Join(' ', command)}");
-            return ExitCodes.Ok;
-        }
-        return SystemCommands.RunAll([command], output, error);
-    }
-
-    private static ServiceFile Describe(CliContext context, ParseResult parseResult, string executable)
+    private static ServiceTarget Describe(CliContext context, ParseResult parseResult, string executable, string memoryMax)
     {
         var platform = parseResult.GetValue(PlatformOption) ?? (OperatingSystem.IsMacOS() ? ServicePlatform.Launchd : ServicePlatform.Systemd);
         var systemWide = parseResult.GetValue(SystemOption) || (!parseResult.GetValue(UserOption) && Posix.IsRoot);
         var home = context.Environment.Get("HOME") ?? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
-        return ServiceFile.Render(platform, systemWide, executable, DataDir(context, parseResult, systemWide), home,
-            systemWide && platform == ServicePlatform.Systemd ? ServiceUser.Resolve(parseResult.GetValue(RunAsOption)) : null);
+        var dataDir = DataDir(context, parseResult, systemWide);
+        var runAs = systemWide && platform == ServicePlatform.Systemd ? ServiceUser.Resolve(parseResult.GetValue(RunAsOption)) : null;
+        return new ServiceTarget(ServiceFile.Render(platform, systemWide, executable, dataDir, home, runAs, memoryMax), dataDir, runAs);
     }
-
-    /// <summary>The dedicated user a system-wide systemd service runs as; null for root and for the other kinds of service.</summary>
-    private static string? RunAs(ParseResult parseResult, ServiceFile file) =>
-        file.Platform == ServicePlatform.Systemd && file.SystemWide ? ServiceUser.Resolve(parseResult.GetValue(RunAsOption)) : null;
-
-    /// <summary>The running executable, unless it is a host (dotnet, testhost) that would not run `serve`.</summary>
-    private static string? ThisBinary() =>
-        Environment.ProcessPath is { } path && Path.GetFileNameWithoutExtension(path) is not ("dotnet" or "testhost") ? path : null;
 
     /// <summary>A system-wide service keeps its data in /var/lib/openmotoko unless told otherwise.</summary>
     private static string DataDir(CliContext context, ParseResult parseResult, bool systemWide) =>
@@ -196,10 +167,5 @@ internal sealed class ServiceCommand : Command
             ? "/var/lib/openmotoko"
             : DataDirectory.Resolve(parseResult.GetValue(DataDirOption), context.Environment);
 
-    private static string[] Systemctl(ServiceFile file, params string[] arguments) =>
-        file.SystemWide ? ["systemctl", .. arguments] : ["systemctl", "--user", .. arguments];
-
-    private static string LaunchdDomain(ServiceFile file) => file.SystemWide ? "system" : $"gui/{GetUid()}";
-
-    private static string GetUid() => Posix.UserId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    private static string Listed(IReadOnlyList<string> names) => names.Count == 0 ? "comments only (no secrets were set here)" : string.Join(", ", names);
 }

@@ -11,24 +11,29 @@ internal sealed record ServiceFile(ServicePlatform Platform, bool SystemWide, st
 {
     public const string Label = "com.openmotoko.daemon";
     public const string UnitName = "openmotoko.service";
+    public const string EnvFileName = "openmotoko.env";
 
-    public static ServiceFile Render(ServicePlatform platform, bool systemWide, string executable, string dataDir, string home, string? runAs) =>
+    /// <summary>The unit's MemoryMax= unless --memory-max says otherwise: room for the daemon (tens of MB) and the shell skill's commands.</summary>
+    public const string DefaultMemoryMax = "1G";
+
+    public static ServiceFile Render(ServicePlatform platform, bool systemWide, string executable, string dataDir, string home, string? runAs, string memoryMax) =>
         platform == ServicePlatform.Systemd
-            ? Systemd(systemWide, executable, dataDir, home, runAs)
+            ? Systemd(systemWide, executable, dataDir, home, runAs, memoryMax)
             : Launchd(systemWide, executable, dataDir, home);
 
-    private static ServiceFile Systemd(bool systemWide, string executable, string dataDir, string home, string? runAs)
+    private static ServiceFile Systemd(bool systemWide, string executable, string dataDir, string home, string? runAs, string memoryMax)
     {
         // Under /home or /root the data dir (or the binary) must stay visible: read-only, with the data dir writable.
         var underHome = IsUnderHome(dataDir) || IsUnderHome(executable);
         var content = Template("packaging/openmotoko.service")
             .Replace("{{execStart}}", $"{Quote(executable)} serve --data-dir {Quote(dataDir)}", StringComparison.Ordinal)
             .Replace("{{dataDirEnv}}", Quote($"OPENMOTOKO_DATA_DIR={dataDir}"), StringComparison.Ordinal)
-            .Replace("{{envFile}}", Escape(System.IO.Path.Combine(dataDir, "openmotoko.env")), StringComparison.Ordinal)
+            .Replace("{{envFile}}", Escape(System.IO.Path.Combine(dataDir, EnvFileName)), StringComparison.Ordinal)
             // No Group=: the user's own primary group (nobody's is nogroup on Debian, not nobody).
             .Replace("{{runAs}}", runAs is null ? "" : $"User={runAs}\n", StringComparison.Ordinal)
             .Replace("{{protectHome}}", underHome ? "read-only" : "true", StringComparison.Ordinal)
             .Replace("{{readWritePaths}}", Quote(dataDir), StringComparison.Ordinal)
+            .Replace("{{memoryMax}}", memoryMax, StringComparison.Ordinal)
             .Replace("{{wantedBy}}", systemWide ? "multi-user.target" : "default.target", StringComparison.Ordinal);
         var directory = systemWide ? "/etc/systemd/system" : System.IO.Path.Combine(home, ".config", "systemd", "user");
         return new ServiceFile(ServicePlatform.Systemd, systemWide, System.IO.Path.Combine(directory, UnitName), content);

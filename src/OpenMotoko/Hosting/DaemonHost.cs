@@ -112,6 +112,7 @@ internal static class DaemonHost
         services.AddWebhooks();
         services.AddChannels();
         services.AddChannelPlugins();
+        services.AddServiceWatchdog();
         // HttpClientFactory's per-request log scope and lines: we log outcomes ourselves, and a provider
         // call is on every message's path.
         services.ConfigureHttpClientDefaults(http => http.RemoveAllLoggers());
