@@ -6,44 +6,6 @@ using static OpenMotoko.Tests.Skills.Shell.ShellKit;
 
 namespace OpenMotoko.Tests.Skills.Shell;
 
-/// <summary>A test that needs a working bubblewrap; skipped with the reason where there is none.</summary>
-internal sealed class BwrapFactAttribute : FactAttribute
-{
-    public BwrapFactAttribute()
-    {
-        if (!ShellSandbox.Detect().IsActive)
-        {
-            Skip = $"needs bubblewrap: sandbox {ShellSandbox.Detect().Status} (apt-get install bubblewrap)";
-        }
-    }
-
-    /// <summary>Also skipped unless root: what only happens when the daemon runs as root.</summary>
-    public bool AsRoot
-    {
-        get => false;
-        init
-        {
-            if (value && Skip is null && !OpenMotoko.Cli.Posix.IsRoot)
-            {
-                Skip = "runs as root only: it checks what the sandbox hides from a daemon running as root";
-            }
-        }
-    }
-
-    /// <summary>Also skipped as root, whom RLIMIT_NPROC does not bind; scripts/test-unprivileged.sh runs it as uid 65534.</summary>
-    public bool AsOrdinaryUser
-    {
-        get => false;
-        init
-        {
-            if (value && Skip is null && OpenMotoko.Cli.Posix.IsRoot)
-            {
-                Skip = "runs as an ordinary user only (RLIMIT_NPROC does not bind root): scripts/test-unprivileged.sh runs it as uid 65534";
-            }
-        }
-    }
-}
-
 /// <summary>Commands inside bubblewrap: only the workspace writable, the data dir hidden, the network as configured.</summary>
 public sealed class SandboxTests : IDisposable
 {
