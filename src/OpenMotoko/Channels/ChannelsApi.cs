@@ -19,6 +19,8 @@ internal static class ChannelsApi
         services.AddSingleton<ChannelSupervisor>();
         services.AddSingleton<ChannelDelivery>();
         services.AddHostedService(static sp => sp.GetRequiredService<ChannelSupervisor>());
+        services.AddSingleton<PairingNotices>();
+        services.AddHostedService(static sp => sp.GetRequiredService<PairingNotices>());
         services.AddHttpClient(ChannelSupervisor.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan); // the poller's watchdog times out
         services.AddJsonContext(ChannelsJsonContext.Default);
         return services;
@@ -75,7 +77,7 @@ internal static class ChannelsApi
     }
 
     private static async Task<Results<Ok<PairingApproved>, JsonHttpResult<ApiError>>> Approve(string id, string code, ChannelCatalog catalog,
-        SenderStore senders, ChannelSupervisor supervisor, ChatTurns turns, CancellationToken cancellationToken)
+        SenderStore senders, PairingNotices notices, CancellationToken cancellationToken)
     {
         if (!catalog.Knows(id))
         {
@@ -85,10 +87,7 @@ internal static class ChannelsApi
         {
             return ApiErrors.NotFound($"No pending pairing code '{code}' on channel '{id}': it was never issued, was already used, or expired (codes last 1 hour).");
         }
-        if (supervisor.Transport(id) is { } transport)
-        {
-            await turns.ReplyAsync(transport, approved.ChatId, null, "You're approved: send your message again and I'll answer.", CancellationToken.None);
-        }
+        await notices.AnnounceAsync(CancellationToken.None); // the same once-only notice as an approval from the command line
         return TypedResults.Ok(new PairingApproved(approved.ChannelId, approved.SenderId, approved.Name));
     }
 

@@ -85,6 +85,14 @@ internal sealed class SenderStore(Database database, TimeProvider time)
         return pending with { Status = SenderStatus.Approved, Code = null, ApprovedAt = now };
     }
 
+    /// <summary>Senders approved at or after <paramref name="since"/> (Unix ms), oldest approval first.</summary>
+    public async Task<IReadOnlyList<SenderRow>> ApprovedSinceAsync(long since, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return [.. await connection.QueryAsync<SenderRow>(
+            $"SELECT {Columns} FROM channel_senders WHERE status = 'approved' AND approved_at >= $since ORDER BY approved_at", new { since })];
+    }
+
     public async Task<bool> RemoveAsync(string channelId, string senderId, CancellationToken cancellationToken)
     {
         using var write = await database.BeginWriteAsync(cancellationToken);

@@ -208,11 +208,13 @@ public sealed class OllamaProviderTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task The_default_host_counts_as_configured()
+    public async Task The_built_in_host_alone_does_not_count_as_configured_a_stored_one_does()
     {
         await using var app = await TestApp.StartAsync();
         var provider = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetServices<ILlmProvider>(app.Services).Single(p => p.Id == "ollama");
 
+        Assert.False(provider.IsConfigured);
+        await Routing.RouterTestKit.SetAsync(app, """{"ollamaHost": "http://localhost:11434"}""");
         Assert.True(provider.IsConfigured);
     }
 }
