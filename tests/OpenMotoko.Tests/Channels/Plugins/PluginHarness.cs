@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using OpenMotoko.Tests.Providers.OpenAi;
 
 namespace OpenMotoko.Tests.Channels.Plugins;
@@ -47,7 +48,8 @@ internal sealed class PluginHarness : IAsyncDisposable
     }
 
     /// <summary>Starts the daemon and installs the reference plugin; unless <paramref name="install"/> is false, configures it and waits until it listens.</summary>
-    public static async Task<PluginHarness> StartAsync(bool install = true, string dmPolicy = "open", Dictionary<string, string>? extraEnvironment = null)
+    public static async Task<PluginHarness> StartAsync(bool install = true, string dmPolicy = "open", Dictionary<string, string>? extraEnvironment = null,
+        string? settingsJson = null, Microsoft.Extensions.Logging.ILoggerProvider? logs = null)
     {
         var model = await FakeOpenAi.StartAsync();
         var environment = new Dictionary<string, string>
@@ -60,8 +62,10 @@ internal sealed class PluginHarness : IAsyncDisposable
         {
             environment[name] = value;
         }
-        var app = await TestApp.StartAsync(environment);
-        await Providers.Routing.RouterTestKit.SetAsync(app, """{"defaultModel": "openai/gpt-4o-mini", "app.timezone": "UTC"}""");
+        var app = logs is null ? await TestApp.StartAsync(environment)
+            : await TestApp.StartAsync(environment, configureServices: services => services.AddSingleton(logs),
+                logLevel: Microsoft.Extensions.Logging.LogLevel.Information);
+        await Providers.Routing.RouterTestKit.SetAsync(app, settingsJson ?? """{"defaultModel": "openai/gpt-4o-mini", "app.timezone": "UTC"}""");
         var h = new PluginHarness(app, model, await app.LoginClientAsync(), Directory.CreateTempSubdirectory("openmotoko-plugin-").FullName);
         if (install)
         {
@@ -111,6 +115,10 @@ internal sealed class PluginHarness : IAsyncDisposable
         using var response = await Plugin.PostAsJsonAsync("/inbound", new { chatId, senderId, senderName = "Tester", text });
         response.EnsureSuccessStatusCode();
     }
+
+    /// <summary>What the plugin recorded for a chat: {messageId, chatId, text, format, buttons, edits} per message.</summary>
+    public async Task<JsonElement[]> SentAsync(string chatId) =>
+        [.. (await Plugin.GetFromJsonAsync<JsonElement>("/sent?chatId=" + Uri.EscapeDataString(chatId))).EnumerateArray()];
 
     /// <summary>The texts the plugin shows in a chat (each message with its latest edit), in order.</summary>
     public async Task<string[]> ShownAsync(string chatId)

@@ -39,10 +39,16 @@ public sealed class PluginInstallTests
     }
 
     [Fact]
-    public async Task Installed_plugins_start_again_with_the_daemon()
+    public async Task Plugins_stop_with_the_daemon_and_start_again_with_it()
     {
         await using var h = await PluginHarness.StartAsync();
-        await h.App.RestartAsync(() => File.Delete(h.PortFile));
+        var oldPort = int.Parse(File.ReadAllText(h.PortFile).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        await h.App.RestartAsync(() =>
+        {
+            File.Delete(h.PortFile);
+            using var probe = new System.Net.Sockets.TcpClient();
+            Assert.ThrowsAny<System.Net.Sockets.SocketException>(() => probe.Connect("127.0.0.1", oldPort)); // stopped with the daemon
+        });
         h.Client.Dispose();
         h.Client = await h.App.LoginClientAsync();
         await h.ConnectAsync();
