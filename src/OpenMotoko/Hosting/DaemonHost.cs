@@ -23,6 +23,7 @@ using OpenMotoko.Skills.Files;
 using OpenMotoko.Skills.Shell;
 using OpenMotoko.Skills.Web;
 using OpenMotoko.Storage;
+using OpenMotoko.Tailscale;
 using OpenMotoko.Webhooks;
 
 namespace OpenMotoko.Hosting;
@@ -111,6 +112,7 @@ internal static class DaemonHost
         services.AddWebhooks();
         services.AddChannels();
         services.AddServiceWatchdog();
+        services.AddTailscale();
         // HttpClientFactory's per-request log scope and lines: we log outcomes ourselves, and a provider
         // call is on every message's path.
         services.ConfigureHttpClientDefaults(http => http.RemoveAllLoggers());
@@ -165,6 +167,7 @@ internal static class DaemonHost
         app.MapWebhooks();
         app.MapChannels();
         app.MapOpenAiCompat();
+        app.MapTailscale();
 
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("OpenMotoko");
         database.Logger = app.Services.GetRequiredService<ILogger<Database>>();
