@@ -18,7 +18,7 @@ internal sealed class DoctorCommand : Command
     private static readonly Option<string?> HostOption = new("--host") { Description = "The address `serve` would listen on." };
     private static readonly Option<int?> PortOption = new("--port", "-p") { Description = "The port `serve` would listen on." };
 
-    public DoctorCommand(CliContext context) : base("doctor", "Check the data dir, database, password, bind address, providers and port.")
+    public DoctorCommand(CliContext context) : base("doctor", "Check the data dir, database, password, bind address, providers, port, disk, clock, service and Tailscale.")
     {
         Options.Add(DataDirOption);
         Options.Add(HostOption);
@@ -69,9 +69,14 @@ internal sealed class DoctorCommand : Command
                 line(ignored);
             }
             CheckBind(report, host, port, password.IsConfigured);
-            CheckProviders(report, settings);
+            var providers = CheckProviders(report, settings);
             CheckSandbox(report, settings);
             await CheckPortAsync(report, host, port, cancellationToken);
+            DoctorOperations.CheckFreeSpace(report, dataDir);
+            DoctorOperations.CheckClock(report, context.Environment, TimeProvider.System);
+            DoctorOperations.CheckService(report, context.Environment);
+            await DoctorOperations.CheckTailscaleAsync(report, context.Environment, cancellationToken);
+            await DoctorOperations.CheckReachabilityAsync(report, settings, providers, cancellationToken);
             return report.ExitCode;
         });
     }
@@ -109,7 +114,7 @@ internal sealed class DoctorCommand : Command
                 report.Fail($"database {path} is damaged: {check}. Restore a backup ('openmotoko backup' makes them).");
                 return null;
             }
-            report.Ok($"database {path} opens (schema {Migrator.LatestVersion}{(applied > 0 ? $", {applied} migration(s) applied now" : "")})");
+            report.Ok($"database {path} opens, quick_check ok (schema {Migrator.LatestVersion}{(applied > 0 ? $", {applied} migration(s) applied now" : "")})");
             return database;
         }
         catch (Exception ex) when (ex is DatabaseTooNewException or SqliteException or IOException or UnauthorizedAccessException)
@@ -136,7 +141,7 @@ internal sealed class DoctorCommand : Command
     }
 
     /// <summary>Asks the providers themselves, built as `serve` builds them, which of them are configured.</summary>
-    private static void CheckProviders(Report report, SettingsStore settings)
+    private static List<string> CheckProviders(Report report, SettingsStore settings)
     {
         var services = new ServiceCollection();
         services.AddLogging();
@@ -156,6 +161,7 @@ internal sealed class DoctorCommand : Command
         {
             report.Warn($"no LLM provider configured: set ANTHROPIC_API_KEY, OPENAI_API_KEY, GOOGLE_AI_API_KEY, GENERIC_LLM_BASE_URL or OLLAMA_HOST (Ollama is tried at {settings.GetString(SettingsCatalog.OllamaHost)})");
         }
+        return configured;
     }
 
     private static void CheckSandbox(Report report, SettingsStore settings)
@@ -212,7 +218,7 @@ internal sealed class DoctorCommand : Command
         }
     }
 
-    private sealed class Report(TextWriter output)
+    internal sealed class Report(TextWriter output)
     {
         public int ExitCode { get; private set; } = ExitCodes.Ok;
 

@@ -24,6 +24,7 @@ using OpenMotoko.Skills.Files;
 using OpenMotoko.Skills.Shell;
 using OpenMotoko.Skills.Web;
 using OpenMotoko.Storage;
+using OpenMotoko.Tailscale;
 using OpenMotoko.Webhooks;
 
 namespace OpenMotoko.Hosting;
@@ -113,6 +114,7 @@ internal static class DaemonHost
         services.AddChannels();
         services.AddChannelPlugins();
         services.AddServiceWatchdog();
+        services.AddTailscale();
         // HttpClientFactory's per-request log scope and lines: we log outcomes ourselves, and a provider
         // call is on every message's path.
         services.ConfigureHttpClientDefaults(http => http.RemoveAllLoggers());
@@ -168,6 +170,7 @@ internal static class DaemonHost
         app.MapChannels();
         app.MapChannelPlugins();
         app.MapOpenAiCompat();
+        app.MapTailscale();
 
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("OpenMotoko");
         database.Logger = app.Services.GetRequiredService<ILogger<Database>>();

@@ -126,7 +126,7 @@ public sealed class ConfigAndDoctorTests : IDisposable
         var port = ((IPEndPoint)busy.LocalEndpoint).Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
         var portResult = await Cli.RunAsync(["doctor", "--data-dir", _dataDir, "--port", port],
-            new() { ["OPENMOTOKO_PASSWORD"] = "a-long-password", ["ANTHROPIC_API_KEY"] = "sk-ant-doctor-0123456789" });
+            new() { ["OPENMOTOKO_PASSWORD"] = "a-long-password", ["ANTHROPIC_API_KEY"] = "sk-ant-doctor-0123456789", ["ANTHROPIC_BASE_URL"] = "http://127.0.0.1:9" });
         Assert.Equal(1, portResult.ExitCode);
         Assert.Contains($"[FAIL] port {port} on 127.0.0.1 is in use by another program", portResult.Output, StringComparison.Ordinal);
         Assert.Contains("[ ok ] password set (OPENMOTOKO_PASSWORD)", portResult.Output, StringComparison.Ordinal);
