@@ -2,7 +2,8 @@
 # Measures the published binary: size, exec -> first 200 from /api/health (median of 20), idle
 # RSS 5 s after start, and RSS + requests/s after 10 s of wrk on /api/health and on an
 # authenticated GET /api/settings; then the agent path (scripts/bench_agent.py: latency the daemon
-# adds per message over an instant fake provider, msgs/s with 8 conversations, RSS after 10k). Loopback only. Prints a Markdown table for docs/benchmarks.md.
+# adds per message over an instant fake provider, msgs/s with 8 conversations, RSS after 10k); then
+# start-up and footprint against a minimal native-AOT Kestrel app (scripts/bench_startup.sh). Loopback only. Prints a Markdown table for docs/benchmarks.md.
 # Usage: scripts/bench.sh [BINARY]   (default dist/openmotoko; build it with scripts/publish.sh)
 # Needs wrk, curl and python3 (installed with apt-get when run as root).
 set -euo pipefail
@@ -88,4 +89,6 @@ cat <<TABLE
 TABLE
 # The agent path: the daemon's own cost per message against a fake provider that answers at once.
 python3 "$root/scripts/bench_agent.py" "$bin"
+# Start-up and footprint next to the floor, a minimal native-AOT Kestrel app built the same way.
+"$root/scripts/bench_startup.sh" "$bin"
 [ -z "$non2xx" ] || echo "warning: $non2xx non-2xx answers on /api/settings" >&2
