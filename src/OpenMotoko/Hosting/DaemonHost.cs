@@ -24,6 +24,7 @@ using OpenMotoko.Skills.Shell;
 using OpenMotoko.Skills.Web;
 using OpenMotoko.Storage;
 using OpenMotoko.Webhooks;
+using OpenMotoko.WebApp;
 
 namespace OpenMotoko.Hosting;
 
@@ -110,6 +111,7 @@ internal static class DaemonHost
         services.AddArtifacts();
         services.AddWebhooks();
         services.AddChannels();
+        services.AddWebApp();
         // HttpClientFactory's per-request log scope and lines: we log outcomes ourselves, and a provider
         // call is on every message's path.
         services.ConfigureHttpClientDefaults(http => http.RemoveAllLoggers());
@@ -146,6 +148,7 @@ internal static class DaemonHost
             app.UseCors();
         }
         app.UseRouting();
+        app.UseWebApp(); // the embedded web app: GET paths no route matched, before the access check
         app.UseMiddleware<AccessControlMiddleware>();
         app.MapHealth();
         app.MapAuth();
