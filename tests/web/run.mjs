@@ -150,6 +150,21 @@ await test('approve-tool', async () => {
   await page.locator('details.tool[open] pre').filter({ hasText: 'note.txt' }).first().waitFor();
 });
 
+await test('costs', async () => {
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Costs' }).click();
+  await page.getByRole('heading', { name: 'Costs', level: 1 }).waitFor();
+  await page.getByRole('img', { name: /Daily cost over 30 days/ }).waitFor();
+  await page.getByRole('row').filter({ hasText: 'generic' }).first().waitFor(); // the calls above, by provider
+  if (await page.getByLabel('Daily limit (USD)').inputValue() !== '5') throw new Error('budget from onboarding not shown');
+  await page.getByLabel('Daily limit (USD)').fill('7.5');
+  await page.getByRole('button', { name: 'Save budget' }).click();
+  await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+  const budget = await page.evaluate(() => fetch('/api/settings/budget').then((r) => r.json()));
+  if (budget.daily !== 7.5) throw new Error(`budget: ${JSON.stringify(budget)}`);
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Chat' }).click();
+  await page.getByLabel('Message', { exact: true }).waitFor();
+});
+
 await test('theme', async () => {
   await page.getByLabel('Theme').selectOption('dark');
   await page.waitForFunction(() => document.documentElement.dataset.theme === 'dark');

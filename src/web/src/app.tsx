@@ -5,6 +5,7 @@ import { applyTheme, type Theme } from './theme';
 import { Login } from './screens/login';
 import { Onboarding } from './screens/onboarding';
 import { Chat } from './screens/chat';
+import { Costs } from './screens/costs';
 import { Header } from './ui/header';
 
 type State = { kind: 'loading' } | { kind: 'signedOut' } | { kind: 'signedIn'; settings: Settings } | { kind: 'failed'; message: string };
@@ -53,8 +54,8 @@ export function App() {
   const chat = match('/chat/:id', path);
   return (
     <div class="shell">
-      <Header theme={(settings.theme as Theme) ?? 'system'} onTheme={setTheme} onSignOut={signOut} />
-      <Chat key="chat" conversationId={chat?.id ?? null} settings={settings} />
+      <Header path={path} theme={(settings.theme as Theme) ?? 'system'} onTheme={setTheme} onSignOut={signOut} />
+      {path === '/costs' ? <Costs /> : <Chat key="chat" conversationId={chat?.id ?? null} settings={settings} />}
     </div>
   );
 }

@@ -1,11 +1,17 @@
 import type { Theme } from '../theme';
+import { navigate } from '../router';
 
-export function Header({ theme, onTheme, onSignOut }: { theme: Theme; onTheme: (t: Theme) => void; onSignOut: () => void }) {
+const SCREENS = [{ path: '/chat', name: 'Chat' }, { path: '/costs', name: 'Costs' }];
+
+export function Header({ path, theme, onTheme, onSignOut }: { path: string; theme: Theme; onTheme: (t: Theme) => void; onSignOut: () => void }) {
   return (
     <header class="top">
-      <a class="brand" href="/chat">OpenMotoko</a>
+      <a class="brand" href="/chat" onClick={(e) => { e.preventDefault(); navigate('/chat'); }}>OpenMotoko</a>
       <nav aria-label="Main">
-        <a href="/chat" aria-current="page">Chat</a>
+        {SCREENS.map((s) => (
+          <a key={s.path} href={s.path} aria-current={path === s.path || path.startsWith(s.path + '/') ? 'page' : undefined}
+            onClick={(e) => { e.preventDefault(); navigate(s.path); }}>{s.name}</a>
+        ))}
       </nav>
       <label class="inline">
         <span>Theme</span>
