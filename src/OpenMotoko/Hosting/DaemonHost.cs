@@ -26,6 +26,7 @@ using OpenMotoko.Skills.Web;
 using OpenMotoko.Storage;
 using OpenMotoko.Tailscale;
 using OpenMotoko.Webhooks;
+using OpenMotoko.WebApp;
 
 namespace OpenMotoko.Hosting;
 
@@ -115,6 +116,7 @@ internal static class DaemonHost
         services.AddChannelPlugins();
         services.AddServiceWatchdog();
         services.AddTailscale();
+        services.AddWebApp();
         // HttpClientFactory's per-request log scope and lines: we log outcomes ourselves, and a provider
         // call is on every message's path.
         services.ConfigureHttpClientDefaults(http => http.RemoveAllLoggers());
@@ -151,6 +153,7 @@ internal static class DaemonHost
             app.UseCors();
         }
         app.UseRouting();
+        app.UseWebApp(); // the embedded web app: GET paths no route matched, before the access check
         app.UseMiddleware<AccessControlMiddleware>();
         app.MapHealth();
         app.MapAuth();

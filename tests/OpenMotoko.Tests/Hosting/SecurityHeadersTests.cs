@@ -34,7 +34,7 @@ public sealed class SecurityHeadersTests
             await owner.PutAsync("/api/settings", Envelope.Json("{bad")), // 400 from an exception
             await owner.PutAsync("/api/settings", Envelope.Json("{\"theme\":\"neon\"}")), // 400 validation
             await anonymous.PostAsync("/api/auth/login", Envelope.Json("{\"password\":\"wrong-password\"}")), // 401
-            await anonymous.GetAsync("/"), // outside /api
+            await anonymous.GetAsync("/missing.txt"), // outside /api (the web app's own pages carry its own policy: WebAppTests)
         };
         foreach (var response in responses)
         {
