@@ -1,7 +1,9 @@
 // A fake OpenAI-compatible server (the daemon's "generic" provider) speaking the real wire format:
 // GET /v1/models, and POST /v1/chat/completions as SSE chunks with a pause between them so a
-// browser can watch the answer stream in. A message asking to "write a note" gets a write_file
-// tool call first (which needs the owner's approval); after the tool's result, a short answer.
+// browser can watch the answer stream in. Spec files add rules (provider.rule(...)): a user message
+// matching a rule's pattern gets that rule's tool call (when the daemon offered the tool) and, after
+// the tool's result, the rule's answer; or just the rule's words. Built in: "write a note" calls
+// write_file (which needs the owner's approval), then says "The note is written."
 import { createServer } from 'node:http';
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -10,6 +12,10 @@ const chunk = (delta, finish = null) => ({ id: 'chatcmpl-fake', object: 'chat.co
 
 export async function startFakeProvider() {
   const requests = [];
+  /** @type {{ pattern: RegExp, tool?: { name: string, arguments: object }, words: string[] }[]} */
+  const rules = [];
+  const rule = (pattern, reply) => rules.push({ pattern, tool: reply.tool, words: reply.words ?? [reply.answer ?? 'Done.'] });
+  rule(/write a note/i, { tool: { name: 'write_file', arguments: { path: 'note.txt', content: 'from the browser test' } }, answer: 'The note is written.' });
   const server = createServer(async (req, res) => {
     let body = '';
     for await (const part of req) body += part;
@@ -22,7 +28,10 @@ export async function startFakeProvider() {
     requests.push(request);
     const last = request.messages?.at(-1) ?? {};
     const text = typeof last.content === 'string' ? last.content : JSON.stringify(last.content ?? '');
-    const wantsTool = last.role === 'user' && /write a note/i.test(text) && request.tools?.some((t) => t.function.name === 'write_file');
+    // The user message this turn answers: the last one, or the one before the tool calls and results.
+    const userText = [...(request.messages ?? [])].reverse().find((m) => m.role === 'user')?.content;
+    const matched = rules.find((r) => typeof userText === 'string' && r.pattern.test(userText));
+    const callTool = matched?.tool && last.role === 'user' && request.tools?.some((t) => t.function.name === matched.tool.name);
     if (request.stream === false) {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ id: 'chatcmpl-fake', object: 'chat.completion', created: 1, model: 'fake-model',
@@ -32,12 +41,13 @@ export async function startFakeProvider() {
     }
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
     const send = (data) => res.write(`data: ${JSON.stringify(data)}\n\n`);
-    if (wantsTool) {
-      send(chunk({ role: 'assistant', tool_calls: [{ index: 0, id: 'call_w1', type: 'function', function: { name: 'write_file', arguments: '' } }] }));
-      send(chunk({ tool_calls: [{ index: 0, function: { arguments: '{"path":"note.txt","content":"from the browser test"}' } }] }));
+    if (callTool) {
+      const id = `call_${requests.length}`;
+      send(chunk({ role: 'assistant', tool_calls: [{ index: 0, id, type: 'function', function: { name: matched.tool.name, arguments: '' } }] }));
+      send(chunk({ tool_calls: [{ index: 0, function: { arguments: JSON.stringify(matched.tool.arguments) } }] }));
       send(chunk({}, 'tool_calls'));
     } else {
-      const words = last.role === 'tool' ? ['The note ', 'is written.'] :
+      const words = matched ? matched.words :
         /reply with the single word ok/i.test(text) ? ['OK'] :
         ['Hello ', 'from the ', '**fake** ', 'model.\n\n', '```js\n', 'const answer = 42;\n', '```\n'];
       for (const word of words) {
@@ -52,5 +62,5 @@ export async function startFakeProvider() {
     res.end();
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${server.address().port}/v1`, requests, close: () => server.close() };
+  return { url: `http://127.0.0.1:${server.address().port}/v1`, requests, rule, close: () => server.close() };
 }

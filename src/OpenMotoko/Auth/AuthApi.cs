@@ -11,6 +11,7 @@ internal static class AuthApi
         var group = routes.MapGroup("/api/auth");
         // The login route limits itself: the lock-out answers first, then the generic limit.
         group.MapPost("/login", Login).Public(rateLimited: false);
+        group.MapPost("/tailscale", TailscaleSignIn.SignInAsync).Public(rateLimited: true);
         group.MapPost("/logout", Logout);
         return group;
     }
@@ -58,6 +59,14 @@ internal static class AuthApi
 
         await guard.SucceededAsync(client, cancellationToken);
         var (token, session) = await sessions.CreateAsync(client, cancellationToken);
+        SetSessionCookie(context, token, session);
+        AuthLog.LoggedIn(logger, client);
+        return TypedResults.Ok(new LoginResponse(true, token, session.ExpiresAt));
+    }
+
+    /// <summary>Hands a new session to the browser as its cookie; the answer's body holds the token, so nothing caches it.</summary>
+    public static void SetSessionCookie(HttpContext context, string token, Session session)
+    {
         context.Response.Cookies.Append(AccessControlMiddleware.CookieName, token, new CookieOptions
         {
             HttpOnly = true,
@@ -66,9 +75,7 @@ internal static class AuthApi
             Secure = context.Request.IsHttps,
             Expires = DateTimeOffset.FromUnixTimeMilliseconds(session.ExpiresAt),
         });
-        context.Response.Headers.CacheControl = "no-store"; // the body holds a token
-        AuthLog.LoggedIn(logger, client);
-        return TypedResults.Ok(new LoginResponse(true, token, session.ExpiresAt));
+        context.Response.Headers.CacheControl = "no-store";
     }
 
     private static async Task<Ok<OkResponse>> Logout(HttpContext context, SessionStore sessions)
@@ -104,4 +111,10 @@ internal static partial class AuthLog
 
     [LoggerMessage(2, LogLevel.Information, "Owner logged in from {Client}")]
     public static partial void LoggedIn(ILogger logger, string client);
+
+    [LoggerMessage(3, LogLevel.Information, "Owner signed in through Tailscale as {Login}")]
+    public static partial void TailscaleSignedIn(ILogger logger, string login);
+
+    [LoggerMessage(4, LogLevel.Warning, "Tailscale sign-in refused for login {Login}")]
+    public static partial void TailscaleRefused(ILogger logger, string login);
 }

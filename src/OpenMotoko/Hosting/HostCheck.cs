@@ -78,6 +78,13 @@ internal static class RequestGuardExtensions
                     forwarded.KnownProxies.Add(proxy.MapToIPv6()); // as a dual-mode socket reports it
                 }
             }
+            // What the socket said, before X-Forwarded-For rewrites it: sign-in by Tailscale identity
+            // must see the direct peer (loopback for 'tailscale serve') even when loopback is a trusted proxy.
+            app.Use((context, next) =>
+            {
+                context.Features.Set(new DirectPeer(context.Connection.RemoteIpAddress, context.Request.Headers["X-Forwarded-For"]));
+                return next(context);
+            });
             app.UseForwardedHeaders(forwarded);
         }
         var check = new HostCheck(bindHost, options.AllowedHosts);
@@ -95,3 +102,6 @@ internal static class RequestGuardExtensions
         });
     }
 }
+
+/// <summary>The TCP peer and the X-Forwarded-For header as they arrived, before the forwarded-headers step.</summary>
+internal sealed record DirectPeer(System.Net.IPAddress? Address, Microsoft.Extensions.Primitives.StringValues ForwardedFor);

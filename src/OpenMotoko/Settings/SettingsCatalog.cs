@@ -23,6 +23,8 @@ internal static class SettingsCatalog
     public const string SessionTtlHours = "auth.sessionTtlHours";
     public const string OwnerRateLimit = "auth.ownerRateLimit";
     public const string AnonymousRateLimit = "auth.anonymousRateLimit";
+    public const string TailscaleIdentity = "auth.tailscaleIdentity";
+    public const string TailscaleUsers = "auth.tailscaleUsers";
     public const string Fallbacks = "llm.fallbacks";
     public const string AliasFast = "llm.alias.fast";
     public const string AliasBalanced = "llm.alias.balanced";
@@ -107,6 +109,8 @@ internal static class SettingsCatalog
         SettingDefinition.Integer(ApprovalTimeoutSeconds, 10, 7 * 24 * 3600, 600),
         SettingDefinition.Choice(ShellMode, Modes, "ask"),
         SettingDefinition.TextList(ShellAllow, 200, 100),
+        SettingDefinition.Boolean(TailscaleIdentity, false), // opt-in: a 'tailscale serve' request from a listed login needs no password
+        SettingDefinition.TextList(TailscaleUsers, 100, 320),
         SettingDefinition.Boolean(ShellNetwork, true),
         SettingDefinition.Boolean(ShellUnsandboxed, false), // true lets commands run unconfined where no sandbox exists
         SettingDefinition.Integer(MaxParallelTools, 1, 64, 8),

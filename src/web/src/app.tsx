@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { ApiError, api, get, setUnauthorizedHandler, type Settings } from './api';
 import { match, navigate, usePath } from './router';
 import { applyTheme, type Theme } from './theme';
-import { Login } from './screens/login';
+import { Login, SIGNED_OUT } from './screens/login';
 import { Onboarding } from './screens/onboarding';
 import { Chat } from './screens/chat';
 import { Costs } from './screens/costs';
@@ -46,6 +46,7 @@ export function App() {
   };
   const signOut = async () => {
     await api('POST', '/api/auth/logout').catch(() => undefined);
+    sessionStorage.setItem(SIGNED_OUT, '1');
     applyTheme('system');
     setState({ kind: 'signedOut' });
     navigate('/', true);
