@@ -5,7 +5,7 @@ import { applyTheme, type Theme } from './theme';
 import { Login, SIGNED_OUT } from './screens/login';
 import { Onboarding } from './screens/onboarding';
 import { Chat } from './screens/chat';
-import { Costs } from './screens/costs';
+import { LazyScreen, screenFor } from './screens';
 import { Header } from './ui/header';
 
 type State = { kind: 'loading' } | { kind: 'signedOut' } | { kind: 'signedIn'; settings: Settings } | { kind: 'failed'; message: string };
@@ -53,10 +53,14 @@ export function App() {
   };
 
   const chat = match('/chat/:id', path);
+  const screen = screenFor(path);
+  const onSettings = (next: Settings) => { applyTheme((next.theme as Theme) ?? 'system'); setState({ kind: 'signedIn', settings: next }); };
   return (
     <div class="shell">
       <Header path={path} theme={(settings.theme as Theme) ?? 'system'} onTheme={setTheme} onSignOut={signOut} />
-      {path === '/costs' ? <Costs /> : <Chat key="chat" conversationId={chat?.id ?? null} settings={settings} />}
+      {screen
+        ? <LazyScreen key={screen.path} entry={screen} settings={settings} onSettings={onSettings} path={path} />
+        : <Chat key="chat" conversationId={chat?.id ?? null} settings={settings} />}
     </div>
   );
 }

@@ -1,7 +1,8 @@
 import type { Theme } from '../theme';
 import { navigate } from '../router';
+import { SCREENS as OTHERS } from '../screens';
 
-const SCREENS = [{ path: '/chat', name: 'Chat' }, { path: '/costs', name: 'Costs' }];
+const SCREENS = [{ path: '/chat', name: 'Chat' }, ...OTHERS];
 
 export function Header({ path, theme, onTheme, onSignOut }: { path: string; theme: Theme; onTheme: (t: Theme) => void; onSignOut: () => void }) {
   return (
