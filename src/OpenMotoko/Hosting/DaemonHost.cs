@@ -1,7 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Primitives;
 using OpenMotoko.Activity;
 using OpenMotoko.Agent;
@@ -206,13 +205,7 @@ internal static class DaemonHost
     private static void ConfigureLogging(ILoggingBuilder logging, LogLevel level)
     {
         logging.ClearProviders();
-        logging.AddSimpleConsole(console =>
-        {
-            console.SingleLine = true;
-            console.UseUtcTimestamp = true;
-            console.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
-        });
-        logging.Services.Configure<ConsoleLoggerOptions>(console => console.LogToStandardErrorThreshold = LogLevel.Warning);
+        logging.Services.AddSingleton<ILoggerProvider>(_ => new LineLoggerProvider());
         logging.SetMinimumLevel(level);
         // Framework chatter (a line per request) costs throughput and floods journald.
         logging.AddFilter("Microsoft", level > LogLevel.Warning ? level : LogLevel.Warning);
