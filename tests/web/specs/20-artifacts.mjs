@@ -67,6 +67,8 @@ export default async function ({ test, page, provider }) {
   });
 
   await test('artifacts-drawer-360', async () => {
+    await page.getByLabel('Theme').selectOption('light'); // this step's screenshots in the light theme (60-settings turns dark again)
+    await page.waitForFunction(() => document.documentElement.dataset.theme === 'light');
     await page.setViewportSize({ width: 360, height: 740 });
     try {
       if (await panel.isVisible()) await panel.getByRole('button', { name: 'Close' }).click();
