@@ -8,6 +8,8 @@ export default async function ({ test, page, provider }) {
   provider.rule(/make a web page/i, { tool: { name: 'create_artifact', arguments: { type: 'html', title: 'Hello page', content: html } }, answer: 'The page is ready.' });
   provider.rule(/write the plan/i, { tool: { name: 'create_artifact', arguments: { type: 'markdown', title: 'Plan',
     content: '# Plan\n\n1. **Design** it\n2. [Build](javascript:window.pwned=1) it\n\n<script>window.pwned = 1</script>' } }, answer: 'The plan is written.' });
+  provider.rule(/write the script/i, { tool: { name: 'create_artifact', arguments: { type: 'code', language: 'python', title: 'Greeter',
+    content: 'def greet(name):\n    return f"Hello {name}"\n' } }, answer: 'The script is written.' });
   const settings = (change) => page.evaluate((body) => fetch('/api/settings', { method: 'PUT', headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify(body) }).then((r) => r.status), change);
   const panel = page.getByRole('complementary', { name: 'Artifacts' });
@@ -66,13 +68,21 @@ export default async function ({ test, page, provider }) {
     if (file.suggestedFilename() !== 'Plan.md') throw new Error(`downloaded ${file.suggestedFilename()}`);
   });
 
+  await test('artifacts-code', async () => {
+    await send('Please write the script');
+    await page.locator('article.message.assistant').filter({ hasText: 'The script is written.' }).waitFor();
+    await panel.getByRole('button', { name: /Greeter/ }).click();
+    await panel.locator('.artifact-code .hljs-keyword').filter({ hasText: 'def' }).first().waitFor();
+    if (await panel.getByRole('link', { name: 'Download' }).getAttribute('href') === null) throw new Error('no download link');
+  });
+
   await test('artifacts-drawer-360', async () => {
     await page.getByLabel('Theme').selectOption('light'); // this step's screenshots in the light theme (60-settings turns dark again)
     await page.waitForFunction(() => document.documentElement.dataset.theme === 'light');
     await page.setViewportSize({ width: 360, height: 740 });
     try {
       if (await panel.isVisible()) await panel.getByRole('button', { name: 'Close' }).click();
-      const toggle = page.getByRole('button', { name: 'Artifacts (2)' });
+      const toggle = page.getByRole('button', { name: 'Artifacts (3)' });
       if (await toggle.getAttribute('aria-expanded') !== 'false') throw new Error('drawer did not close');
       await toggle.click();
       await panel.waitFor();
