@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
@@ -6,13 +7,16 @@ using OpenMotoko.Hosting;
 namespace OpenMotoko.Artifacts;
 
 /// <summary>
-/// GET /api/artifacts/:id/raw: the latest content with its own content type. HTML and SVG can carry
-/// script, so they are sandboxed by CSP (an opaque origin, no script, nothing loaded from elsewhere)
-/// and downloaded as attachments unless ?inline=true; the sandbox stays on inline too.
+/// GET /api/artifacts/:id/raw: the latest content (or ?version=N) with its own content type. HTML and
+/// SVG can carry script, so they are sandboxed by CSP (an opaque origin, no script, nothing loaded
+/// from elsewhere) and downloaded as attachments unless ?inline=true; the sandbox stays on inline
+/// too, and only then may the daemon's own pages (the web app's preview) frame them.
 /// </summary>
 internal static class ArtifactRaw
 {
     private const string SandboxPolicy = "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:";
+    private const string FramedByApp = SandboxPolicy + "; frame-ancestors 'self'";
+    private const string NeverFramed = SandboxPolicy + "; frame-ancestors 'none'";
 
     public static async Task<Results<FileContentHttpResult, JsonHttpResult<ApiError>>> Get(
         string id, HttpRequest request, HttpResponse response, ArtifactStore store, CancellationToken cancellationToken)
@@ -23,17 +27,35 @@ internal static class ArtifactRaw
             return ApiErrors.Of(StatusCodes.Status400BadRequest, ErrorCodes.Validation, "inline must be true or false",
                 [new ErrorDetail("query", "inline", "inline must be true or false")]);
         }
-        if (await store.GetAsync(id, null, cancellationToken) is not { } artifact)
+        var version = request.Query["version"];
+        long? number = null;
+        if (version.Count > 0)
         {
-            return ArtifactsApi.NotFound(id);
+            if (version is not [{ } text] || !long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) || parsed < 1)
+            {
+                return ApiErrors.Of(StatusCodes.Status400BadRequest, ErrorCodes.Validation, "version must be a whole number from 1",
+                    [new ErrorDetail("query", "version", "version must be a whole number from 1")]);
+            }
+            number = parsed;
+        }
+        if (await store.GetAsync(id, number, cancellationToken) is not { } artifact)
+        {
+            return number is not null && await store.GetAsync(id, null, cancellationToken) is not null
+                ? ApiErrors.NotFound($"Artifact '{id}' has no version {number}.")
+                : ArtifactsApi.NotFound(id);
         }
         var (contentType, extension, active) = Describe(artifact);
-        var disposition = new ContentDispositionHeaderValue(active && inline is not ["true"] ? "attachment" : "inline");
+        var framed = active && inline is ["true"];
+        var disposition = new ContentDispositionHeaderValue(active && !framed ? "attachment" : "inline");
         disposition.SetHttpFileName(FileName(artifact.Title) + extension);
         response.Headers.ContentDisposition = disposition.ToString();
         if (active)
         {
-            response.Headers.ContentSecurityPolicy = SandboxPolicy;
+            response.Headers.ContentSecurityPolicy = framed ? FramedByApp : NeverFramed;
+            if (framed)
+            {
+                response.Headers.XFrameOptions = "SAMEORIGIN"; // for browsers without frame-ancestors; the sandbox still holds
+            }
         }
         ArtifactsApi.SetETag(response, artifact.Version);
         return TypedResults.File(Encoding.UTF8.GetBytes(artifact.Content), contentType);

@@ -13,6 +13,7 @@ internal static class AuthApi
         group.MapPost("/login", Login).Public(rateLimited: false);
         group.MapPost("/tailscale", TailscaleSignIn.SignInAsync).Public(rateLimited: true);
         group.MapPost("/logout", Logout);
+        group.MapPost("/password", PasswordChange.ChangeAsync).Validated<PasswordChangeRequest>();
         return group;
     }
 
@@ -91,7 +92,7 @@ internal static class AuthApi
         return TypedResults.Ok(new OkResponse(true));
     }
 
-    private static JsonHttpResult<ApiError> Locked(HttpContext context, LoginLock locked)
+    public static JsonHttpResult<ApiError> Locked(HttpContext context, LoginLock locked)
     {
         context.Response.Headers.RetryAfter = Seconds(locked.For);
         var wait = locked.For.TotalSeconds < 120 ? $"{Seconds(locked.For)} s" : $"{Math.Ceiling(locked.For.TotalMinutes)} minute(s)";
@@ -117,4 +118,10 @@ internal static partial class AuthLog
 
     [LoggerMessage(4, LogLevel.Warning, "Tailscale sign-in refused for login {Login}")]
     public static partial void TailscaleRefused(ILogger logger, string login);
+
+    [LoggerMessage(5, LogLevel.Warning, "Password change from {Client} refused: wrong current password (locked out now: {LockedOut})")]
+    public static partial void PasswordChangeRefused(ILogger logger, string client, bool lockedOut);
+
+    [LoggerMessage(6, LogLevel.Information, "Owner changed the password from {Client}; every other session was ended")]
+    public static partial void PasswordChanged(ILogger logger, string client);
 }

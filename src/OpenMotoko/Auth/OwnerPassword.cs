@@ -55,8 +55,8 @@ internal sealed class OwnerPassword
         _fromEnvironment is not null ? PasswordHasher.FixedTimeEquals(candidate, _fromEnvironment)
         : _storedHash is not null && PasswordHasher.Verify(candidate, _storedHash);
 
-    /// <summary>Stores a new password hash and ends every session, in one transaction.</summary>
-    public async Task SetAsync(string password, CancellationToken cancellationToken = default)
+    /// <summary>Stores a new password hash and ends every session but <paramref name="keepSession"/> (a token hash), in one transaction.</summary>
+    public async Task SetAsync(string password, string? keepSession = null, CancellationToken cancellationToken = default)
     {
         if (Problem(password) is { } problem)
         {
@@ -71,7 +71,14 @@ internal sealed class OwnerPassword
             INSERT INTO owner_password (id, hash, updated_at) VALUES (1, $hash, $now)
             ON CONFLICT (id) DO UPDATE SET hash = excluded.hash, updated_at = excluded.updated_at
             """, new { hash, now }, transaction);
-        await connection.ExecuteAsync("DELETE FROM sessions", transaction: transaction);
+        if (keepSession is null)
+        {
+            await connection.ExecuteAsync("DELETE FROM sessions", transaction: transaction);
+        }
+        else
+        {
+            await connection.ExecuteAsync("DELETE FROM sessions WHERE token_hash <> $keepSession", new { keepSession }, transaction);
+        }
         await transaction.CommitAsync(cancellationToken);
         _storedHash = hash;
     }

@@ -28,7 +28,7 @@ internal sealed class PasswdCommand : Command
             {
                 var database = StorageCommand.OpenMigrated(parseResult.GetValue(DataDirOption), context.Environment);
                 var owner = new OwnerPassword(database, context.Environment, TimeProvider.System);
-                await owner.SetAsync(password, cancellationToken);
+                await owner.SetAsync(password, cancellationToken: cancellationToken);
                 await new LoginGuard(database, TimeProvider.System).UnlockAllAsync(cancellationToken);
                 output.WriteLine($"Password stored (hashed) in {database.Path}. All sessions were ended and login lock-outs lifted.");
                 if (owner.IsFromEnvironment)

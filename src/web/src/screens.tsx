@@ -12,6 +12,7 @@ interface ScreenEntry { path: string; name: string; load: () => Promise<Componen
 
 export const SCREENS: ScreenEntry[] = [
   { path: '/costs', name: 'Costs', load: () => import('./screens/costs').then((m) => m.Costs) },
+  { path: '/settings', name: 'Settings', load: () => import('./screens/settings').then((m) => m.SettingsScreen) },
 ];
 
 /** The screen whose path is the current path or a prefix of it (/scheduler/abc belongs to /scheduler). */

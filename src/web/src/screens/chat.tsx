@@ -6,6 +6,8 @@ import { ModelPicker } from '../ui/model-picker';
 import { Markdown } from '../ui/markdown';
 import { ApprovalCard, MessageList, ToolFold, Usage as UsageLine, type LiveApproval, type LiveTool } from '../ui/messages';
 import { watchRun } from '../ui/run-watch';
+import { ArtifactsPanel, ArtifactsToggle, useArtifacts } from '../ui/artifacts';
+import { TodayCost } from '../ui/today-cost';
 
 /** The run being answered: what has streamed in so far. */
 interface Live {
@@ -22,6 +24,7 @@ export function Chat({ conversationId, settings }: { conversationId: string | nu
   const [error, setError] = useState<string | null>(null);
   const abort = useRef<AbortController | null>(null);
   const end = useRef<HTMLDivElement>(null);
+  const artifacts = useArtifacts(conversationId);
 
   const loadList = () => get<Page<Conversation>>('/api/conversations?limit=100').then((p) => setList(p.items)).catch(() => undefined);
   const loadDetail = async (id: string) => {
@@ -56,6 +59,7 @@ export function Chat({ conversationId, settings }: { conversationId: string | nu
     setDetail((current) => (current && current.id !== id ? current : next ?? current)); // set together with the end of the live turn: no flash
     setLive(null);
     loadList();
+    artifacts.refresh();
   };
 
   const send = async (event?: Event) => {
@@ -139,6 +143,8 @@ export function Chat({ conversationId, settings }: { conversationId: string | nu
         <div class="thread-head">
           <h1 id="thread-title">{detail?.title || (conversationId ? 'Untitled' : 'New conversation')}</h1>
           {detail && <UsageLine m={{ inputTokens: total.inputTokens, outputTokens: total.outputTokens, cost: total.cost }} />}
+          <TodayCost />
+          <ArtifactsToggle state={artifacts} />
         </div>
         <div class="messages" aria-live="polite">
           {detail && <MessageList messages={detail.messages as Message[]} />}
@@ -171,6 +177,7 @@ export function Chat({ conversationId, settings }: { conversationId: string | nu
           </div>
         </form>
       </main>
+      <ArtifactsPanel state={artifacts} />
     </div>
   );
 }

@@ -46,6 +46,13 @@ export function renderMarkdown(text: string): string {
   return DOMPurify.sanitize(html, { FORBID_ATTR: ['style'], FORBID_TAGS: ['style', 'form', 'input', 'textarea', 'select'] });
 }
 
+/** Code coloured by highlight.js when it knows the language (class names only), sanitised, for a <code class="hljs">. */
+export function highlightCode(text: string, language: string | null): string {
+  const name = (language ?? '').toLowerCase();
+  const html = name && hljs.getLanguage(name) ? hljs.highlight(text, { language: name, ignoreIllegals: true }).value : escape(text);
+  return DOMPurify.sanitize(html, { ALLOWED_TAGS: ['span'], ALLOWED_ATTR: ['class'] });
+}
+
 function onCopy(event: MouseEvent) {
   const button = (event.target as HTMLElement).closest('button.copy');
   const code = button?.parentElement?.querySelector('code');
