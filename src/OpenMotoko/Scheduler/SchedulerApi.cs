@@ -25,6 +25,7 @@ internal static class SchedulerApi
 
     public static RouteGroupBuilder MapScheduler(this IEndpointRouteBuilder routes)
     {
+        routes.MapGet("/api/scheduler/preview", SchedulePreviewQuery.Handle).Validated<SchedulePreviewQuery>();
         var group = routes.MapGroup("/api/scheduler/tasks");
         group.MapGet("/", List).Validated<PageQuery>();
         group.MapPost("/", Create).Validated<TaskRequest>();
