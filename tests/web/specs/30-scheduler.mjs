@@ -41,6 +41,7 @@ export default async function ({ test, page, provider }) {
     await run.locator('.markdown').filter({ hasText: 'Good morning: all systems nominal.' }).waitFor();
     await run.getByText('manual').waitFor();
     await run.getByRole('link', { name: 'Open conversation' }).waitFor();
+    await task.locator('.badge.succeeded').waitFor(); // the last run's status on the task
   });
 
   await test('scheduler-edit-toggle-delete', async () => {

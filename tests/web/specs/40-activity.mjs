@@ -15,6 +15,12 @@ export default async function ({ test, page, provider }) {
   }, content);
 
   await test('activity-live', async () => {
+    // Counts the screen's EventSources, to check below that leaving the screen closes them.
+    await page.evaluate(() => {
+      const Base = window.EventSource;
+      window.__sources = [];
+      window.EventSource = class extends Base { constructor(...args) { super(...args); window.__sources.push(this); } };
+    });
     await nav('Activity');
     await page.getByRole('heading', { name: 'Activity', level: 1 }).waitFor();
     await page.getByRole('status').filter({ hasText: 'Live' }).waitFor();
@@ -55,6 +61,10 @@ export default async function ({ test, page, provider }) {
     await page.locator('.feed-item.fresh').filter({ hasText: 'CANCELLED' }).first().waitFor();
   });
 
-  await nav('Chat');
-  await page.getByLabel('Message', { exact: true }).waitFor();
+  await test('activity-leave-closes-feed', async () => {
+    await nav('Chat');
+    await page.getByLabel('Message', { exact: true }).waitFor();
+    const states = await page.evaluate(() => window.__sources.map((s) => s.readyState));
+    if (!states.length || states.some((state) => state !== 2)) throw new Error(`EventSource states after leaving: ${states}`);
+  });
 }

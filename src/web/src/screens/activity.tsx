@@ -20,6 +20,7 @@ const passes = (item: ActivityItem, f: Filters) =>
 export function Activity() {
   const [filters, setFilters] = useState<Filters>({ type: '', channel: '', skillId: '' });
   const [items, setItems] = useState<ActivityItem[]>([]);
+  const [loading, setLoading] = useState(true);
   const [fresh, setFresh] = useState<Set<string>>(new Set());
   const [connection, setConnection] = useState<'connecting' | 'live' | 'reconnecting'>('connecting');
   const [error, setError] = useState<string | null>(null);
@@ -38,7 +39,8 @@ export function Activity() {
       if (current.current !== f) return; // the filters changed meanwhile
       setItems((shown) => merge(page.items, shown.filter((i) => passes(i, f))));
       setError(null);
-    }, (e) => setError(messageOf(e)));
+      setLoading(false);
+    }, (e) => { setError(messageOf(e)); setLoading(false); });
   };
 
   useEffect(() => {
@@ -61,7 +63,7 @@ export function Activity() {
     source.onerror = () => { broken = true; setConnection('reconnecting'); };
     return () => source.close();
   }, []);
-  useEffect(() => { setItems([]); loadHistory(filters); }, [filters]);
+  useEffect(() => { setItems([]); setLoading(true); loadHistory(filters); }, [filters]);
 
   const set = (key: keyof Filters) => (e: Event) => setFilters({ ...filters, [key]: (e.currentTarget as HTMLSelectElement).value });
 
@@ -96,7 +98,7 @@ export function Activity() {
           </div>
           {error && <p class="error" role="alert">{error}</p>}
           {items.length ? <ol class="feed" aria-label="Events, newest first">{items.map((i) => <FeedItem key={i.id} item={i} fresh={fresh.has(i.id)} />)}</ol>
-            : <p class="hint">No events{filters.type || filters.channel || filters.skillId ? ' match these filters' : ' yet'}.</p>}
+            : loading ? <p class="hint" aria-busy="true">Loading…</p> : <p class="hint">No events{filters.type || filters.channel || filters.skillId ? ' match these filters' : ' yet'}.</p>}
         </section>
         <section class="card" aria-labelledby="agents-title">
           <h2 id="agents-title">Agents</h2>

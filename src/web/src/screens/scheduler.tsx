@@ -67,12 +67,17 @@ interface CardProps { task: ScheduledTask; selected: boolean; onToggle: () => vo
 
 function TaskCard({ task: t, selected, onToggle, onRun, onEdit, onDelete, onHistory }: CardProps) {
   const titleId = `task-${t.id}-title`;
+  const [last, setLast] = useState<TaskRun | null>(null);
+  useEffect(() => {
+    get<Page<TaskRun>>(`/api/scheduler/tasks/${t.id}/runs?limit=1`).then((p) => setLast(p.items[0] ?? null)).catch(() => undefined);
+  }, [t.id, t.lastRunAt, t.status]);
+  const status = t.status === 'running' ? 'running' : last?.status ?? 'not run yet';
   const schedule = t.cron ? `${describeCron(t.cron) ?? t.cron} (${t.timezone})` : `Once, ${when(t.runAt, t.timezone)} (${t.timezone})`;
   return (
     <article class={`card task${t.enabled ? '' : ' disabled'}`} aria-labelledby={titleId}>
       <div class="task-head">
         <h2 id={titleId}>{t.name}</h2>
-        <span class={`badge ${t.status}`} title="Last status">{t.status}</span>
+        <span class={`badge ${status}`}><span class="sr-only">Last status: </span>{status}</span>
       </div>
       <p class="task-schedule">{schedule}{t.cron && <> · <code>{t.cron}</code></>}</p>
       {t.handler === 'agent' ? <p class="task-prompt">{t.payload.prompt}</p> : <p class="hint">Backs up the database (keeps {t.payload.keep ?? 7}).</p>}

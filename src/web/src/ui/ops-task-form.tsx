@@ -27,7 +27,10 @@ export function TaskForm({ task, defaultZone, onSaved, onCancel }: Props) {
   const agent = (task?.handler ?? 'agent') === 'agent';
   const zoneList = useMemo(zones, []);
 
-  useEffect(() => { get<Channel[]>('/api/channels').then(setChannels).catch(() => undefined); }, []);
+  // Only channels that can deliver (and the one the task already names) are offered.
+  useEffect(() => {
+    get<Channel[]>('/api/channels').then((list) => setChannels(list.filter((c) => c.enabled || c.id === task?.payload.deliverTo?.channel))).catch(() => undefined);
+  }, []);
 
   const save = async (event: Event) => {
     event.preventDefault();
