@@ -9,6 +9,7 @@ import '../ops.css';
 
 interface Filters { type: string; channel: string; skillId: string }
 const KEEP = 200;
+const STATES = { connecting: 'Connecting…', live: 'Live', reconnecting: 'Reconnecting…', closed: 'Not connected' };
 // Events after which the agent tree has something new to show.
 const RUN_EVENTS = /^(message:received|message:sent|run:failed|agent:|webhook:triggered|gmail:received|scheduler:)/;
 
@@ -22,11 +23,18 @@ export function Activity() {
   const [items, setItems] = useState<ActivityItem[]>([]);
   const [loading, setLoading] = useState(true);
   const [fresh, setFresh] = useState<Set<string>>(new Set());
-  const [connection, setConnection] = useState<'connecting' | 'live' | 'reconnecting'>('connecting');
+  const [connection, setConnection] = useState<'connecting' | 'live' | 'reconnecting' | 'closed'>('connecting');
+  const [attempt, setAttempt] = useState(0);
   const [error, setError] = useState<string | null>(null);
   const [channels, setChannels] = useState<string[]>(SOURCES);
   const [skills, setSkills] = useState<Skill[]>([]);
   const [agentsRefresh, setAgentsRefresh] = useState(0);
+  const agentsTimer = useRef<ReturnType<typeof setTimeout>>();
+  /** Reloads the agent tree once a burst of run events has passed. */
+  const refreshAgents = () => {
+    clearTimeout(agentsTimer.current);
+    agentsTimer.current = setTimeout(() => setAgentsRefresh((n) => n + 1), 250);
+  };
   const current = useRef(filters);
   current.current = filters;
 
@@ -46,12 +54,15 @@ export function Activity() {
   useEffect(() => {
     get<Channel[]>('/api/channels').then((list) => setChannels([...SOURCES, ...list.map((c) => c.id).filter((id) => !SOURCES.includes(id))])).catch(() => undefined);
     get<Skill[]>('/api/skills').then(setSkills).catch(() => undefined);
+    return () => clearTimeout(agentsTimer.current);
+  }, []);
+  useEffect(() => {
     const source = new EventSource('/api/events');
-    let broken = false;
+    let broken = attempt > 0; // a reconnect fetches what it missed
     const onItem = (event: MessageEvent<string>) => {
       let item: ActivityItem;
       try { item = JSON.parse(event.data); } catch { return; }
-      if (RUN_EVENTS.test(item.type)) setAgentsRefresh((n) => n + 1);
+      if (RUN_EVENTS.test(item.type)) refreshAgents();
       if (!passes(item, current.current)) return;
       setItems((shown) => merge([item], shown));
       setFresh((f) => new Set(f).add(item.id));
@@ -60,9 +71,15 @@ export function Activity() {
     // Missed events (a slow reader, a reconnect) are fetched from the stored feed instead.
     source.addEventListener('dropped', () => loadHistory(current.current));
     source.onopen = () => { setConnection('live'); if (broken) { broken = false; loadHistory(current.current); } };
-    source.onerror = () => { broken = true; setConnection('reconnecting'); };
+    source.onerror = () => {
+      broken = true;
+      if (source.readyState !== EventSource.CLOSED) { setConnection('reconnecting'); return; }
+      // The browser gave up (the daemon refused the stream): a signed-out session shows the sign-in screen.
+      setConnection('closed');
+      get('/api/settings').catch(() => undefined);
+    };
     return () => source.close();
-  }, []);
+  }, [attempt]);
   useEffect(() => { setItems([]); setLoading(true); loadHistory(filters); }, [filters]);
 
   const set = (key: keyof Filters) => (e: Event) => setFilters({ ...filters, [key]: (e.currentTarget as HTMLSelectElement).value });
@@ -74,7 +91,8 @@ export function Activity() {
         <section class="card" aria-labelledby="feed-title">
           <div class="page-head">
             <h2 id="feed-title">Events</h2>
-            <p role="status" class={`live-state ${connection}`}>{connection === 'live' ? 'Live' : connection === 'connecting' ? 'Connecting…' : 'Reconnecting…'}</p>
+            <p role="status" class={`live-state ${connection}`}>{STATES[connection]}</p>
+            {connection === 'closed' && <button type="button" onClick={() => { setConnection('connecting'); setAttempt((n) => n + 1); }}>Reconnect</button>}
           </div>
           <div class="filters">
             <Field id="activity-type" label="Type">
