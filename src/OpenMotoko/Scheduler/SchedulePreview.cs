@@ -1,7 +1,5 @@
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using OpenMotoko.Hosting;
-using OpenMotoko.Settings;
 
 namespace OpenMotoko.Scheduler;
 
@@ -45,11 +43,5 @@ internal sealed record SchedulePreviewQuery(
             after = due;
         }
         return new SchedulePreview(next, zone.Id);
-    }
-
-    public static Ok<SchedulePreview> Handle([AsParameters] SchedulePreviewQuery query, SettingsStore settings, TimeProvider time)
-    {
-        var defaultZone = settings.GetString(SettingsCatalog.TimeZone) is { Length: > 0 } zone ? zone : "UTC";
-        return TypedResults.Ok(query.Compute(defaultZone, time.GetUtcNow().ToUnixTimeMilliseconds()));
     }
 }

@@ -46,6 +46,17 @@ public sealed class SchedulePreviewTests
         Assert.Equal(Ms("2026-11-29T00:00:00Z"), Next(daily)[0]);
     }
 
+    [Fact]
+    public async Task A_time_in_the_spring_gap_runs_when_the_gap_ends()
+    {
+        await using var app = await TestApp.StartAsync();
+        using var client = await app.LoginClientAsync();
+        // 02:30 does not exist in Berlin on 2027-03-28: the clocks jump from 02:00 to 03:00 (01:00 UTC).
+        var json = await Envelope.ReadJsonAsync(await client.GetAsync("/api/scheduler/preview?cron=30%202%2028%203%20*&timezone=Europe/Berlin"));
+        Assert.Equal(Ms("2027-03-28T01:00:00Z"), Next(json)[0]);
+        Assert.Equal(Ms("2028-03-28T00:30:00Z"), Next(json)[1]);
+    }
+
     [Theory]
     [InlineData("?cron=61%20*%20*%20*%20*", "cron")]
     [InlineData("?cron=*%20*%20*", "cron")]
