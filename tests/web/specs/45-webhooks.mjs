@@ -1,5 +1,6 @@
 // Webhooks: create one (its secret and URL shown once, with copy buttons), trigger it from outside
-// and see the trigger land, rotate the secret (the old one is refused), disable, delete.
+// and see the trigger land, rotate the secret (the old one is refused), disable, delete. Runs in the
+// light theme (put back at the end).
 /** @param {import('../run.mjs').Harness} h */
 export default async function ({ test, page, provider }) {
   provider.rule(/summarise the deploy/i, { answer: 'Deploy summarised.' });
@@ -8,11 +9,13 @@ export default async function ({ test, page, provider }) {
     const r = await fetch(u, { method: 'POST', headers: { 'x-webhook-secret': s, 'content-type': 'application/json' }, body: JSON.stringify({ service: 'api' }) });
     return { status: r.status, body: await r.json() };
   }, [url, secret]);
+  const theme = await page.getByLabel('Theme').inputValue();
   let secret = '';
   let url = '';
 
   await test('webhooks-create', async () => {
     await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+    await page.getByLabel('Theme').selectOption('light');
     await nav('Webhooks');
     await page.getByRole('heading', { name: 'Webhooks', level: 1 }).waitFor();
     await page.getByRole('button', { name: 'New webhook' }).click();
@@ -62,6 +65,7 @@ export default async function ({ test, page, provider }) {
     await page.getByText('No webhooks yet.').waitFor();
   });
 
+  await page.getByLabel('Theme').selectOption(theme);
   await nav('Chat');
   await page.getByLabel('Message', { exact: true }).waitFor();
 }
