@@ -10,7 +10,11 @@ namespace OpenMotoko.Scheduler;
 /// </summary>
 internal sealed class ScheduledTasks(SchedulerStore store, SchedulerLoop loop, TaskRunner runner, SettingsStore settings, TimeProvider time)
 {
-    private string DefaultZone => settings.GetString(SettingsCatalog.TimeZone) is { Length: > 0 } zone ? zone : "UTC";
+    private string DefaultZone => DefaultZoneOf(settings);
+
+    /// <summary>The zone a task gets when it names none: app.timezone, else UTC.</summary>
+    public static string DefaultZoneOf(SettingsStore settings) =>
+        settings.GetString(SettingsCatalog.TimeZone) is { Length: > 0 } zone ? zone : "UTC";
 
     private long Now() => time.GetUtcNow().ToUnixTimeMilliseconds();
 

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using OpenMotoko.Agent;
 using OpenMotoko.Hosting;
+using OpenMotoko.Settings;
 
 namespace OpenMotoko.Scheduler;
 
@@ -25,6 +26,7 @@ internal static class SchedulerApi
 
     public static RouteGroupBuilder MapScheduler(this IEndpointRouteBuilder routes)
     {
+        routes.MapGet("/api/scheduler/preview", Preview).Validated<SchedulePreviewQuery>();
         var group = routes.MapGroup("/api/scheduler/tasks");
         group.MapGet("/", List).Validated<PageQuery>();
         group.MapPost("/", Create).Validated<TaskRequest>();
@@ -35,6 +37,10 @@ internal static class SchedulerApi
         group.MapGet("/{id}/runs", Runs).Validated<PageQuery>();
         return group;
     }
+
+    /// <summary>The next times of a cron expression, in the given zone or the one new tasks get.</summary>
+    private static Ok<SchedulePreview> Preview([AsParameters] SchedulePreviewQuery query, SettingsStore settings, TimeProvider time) =>
+        TypedResults.Ok(query.Compute(ScheduledTasks.DefaultZoneOf(settings), time.GetUtcNow().ToUnixTimeMilliseconds()));
 
     private static async Task<Ok<TaskPage>> List([AsParameters] PageQuery page, SchedulerStore store, CancellationToken cancellationToken) =>
         TypedResults.Ok(await store.ListAsync(page.Take, page.Skip, cancellationToken));

@@ -61,4 +61,5 @@ internal sealed record RunPage(IReadOnlyList<TaskRun> Items, long Total);
 [JsonSerializable(typeof(TaskRun))]
 [JsonSerializable(typeof(TaskPage))]
 [JsonSerializable(typeof(RunPage))]
+[JsonSerializable(typeof(SchedulePreview))]
 internal sealed partial class SchedulerJsonContext : JsonSerializerContext;

@@ -12,6 +12,9 @@ interface ScreenEntry { path: string; name: string; load: () => Promise<Componen
 
 export const SCREENS: ScreenEntry[] = [
   { path: '/costs', name: 'Costs', load: () => import('./screens/costs').then((m) => m.Costs) },
+  { path: '/scheduler', name: 'Scheduler', load: () => import('./screens/scheduler').then((m) => m.Scheduler) },
+  { path: '/activity', name: 'Activity', load: () => import('./screens/activity').then((m) => m.Activity) },
+  { path: '/webhooks', name: 'Webhooks', load: () => import('./screens/webhooks').then((m) => m.Webhooks) },
   { path: '/settings', name: 'Settings', load: () => import('./screens/settings').then((m) => m.SettingsScreen) },
 ];
 

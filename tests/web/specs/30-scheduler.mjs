@@ -1,0 +1,73 @@
+// Scheduler: a task's schedule described and previewed while it is typed, created, run now with the
+// model's answer in its history, edited, toggled, and a one-time task deleted. Runs in the light theme
+// (the theme is put back at the end).
+/** @param {import('../run.mjs').Harness} h */
+export default async function ({ test, page, provider }) {
+  provider.rule(/give the morning briefing/i, { words: ['Good ', 'morning: ', 'all systems nominal.'] });
+  const nav = (name) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name }).click();
+  const theme = await page.getByLabel('Theme').inputValue();
+
+  await test('scheduler-form', async () => {
+    await page.getByLabel('Theme').selectOption('light');
+    await nav('Scheduler');
+    await page.getByRole('heading', { name: 'Scheduler', level: 1 }).waitFor();
+    await page.getByRole('button', { name: 'New task' }).click();
+    await page.getByLabel('Name', { exact: true }).fill('Morning briefing');
+    await page.getByLabel(/^Prompt/).fill('Give the morning briefing');
+    await page.getByLabel('Time zone').fill('UTC');
+    const cron = page.getByLabel('Cron expression');
+    const words = page.getByTestId('cron-words');
+    await cron.fill('*/15 * * * *');
+    await words.filter({ hasText: 'Every 15 minutes (UTC)' }).waitFor();
+    await cron.fill('nope');
+    await page.locator('.cron-preview .error').filter({ hasText: 'cron must have 5 fields' }).waitFor();
+    await cron.fill('0 7 * * 1-5');
+    await words.filter({ hasText: 'At 07:00 on Monday through Friday (UTC)' }).waitFor();
+    const next = page.getByRole('list', { name: 'Next 5 runs' }).getByRole('listitem');
+    await next.nth(4).waitFor();
+    const times = await next.allInnerTexts();
+    if (times.length !== 5 || new Set(times).size !== 5) throw new Error(`next runs: ${JSON.stringify(times)}`);
+    const preview = await page.evaluate(() => fetch('/api/scheduler/preview?cron=0%207%20*%20*%201-5&timezone=UTC').then((r) => r.json()));
+    if (preview.next.some((t) => new Date(t).getUTCHours() !== 7 || [0, 6].includes(new Date(t).getUTCDay()))) throw new Error(`preview: ${JSON.stringify(preview)}`);
+  });
+
+  await test('scheduler-run-now', async () => {
+    await page.getByRole('button', { name: 'Create task' }).click();
+    const task = page.getByRole('article', { name: 'Morning briefing' });
+    await task.getByText('At 07:00 on Monday through Friday (UTC)').waitFor();
+    await task.getByRole('button', { name: 'Run now' }).click();
+    const run = page.getByRole('region', { name: 'Runs of “Morning briefing”' }).getByRole('article').first();
+    await run.locator('.badge.succeeded').waitFor({ timeout: 20000 });
+    await run.locator('.markdown').filter({ hasText: 'Good morning: all systems nominal.' }).waitFor();
+    await run.getByText('manual').waitFor();
+    await run.getByRole('link', { name: 'Open conversation' }).waitFor();
+    await task.locator('.badge.succeeded').waitFor(); // the last run's status on the task
+  });
+
+  await test('scheduler-edit-toggle-delete', async () => {
+    const task = page.getByRole('article', { name: 'Morning briefing' });
+    await task.getByRole('button', { name: 'Edit' }).click();
+    await page.getByLabel('Cron expression').fill('30 6 * * *');
+    await page.getByRole('button', { name: 'Save task' }).click();
+    await task.getByText('At 06:30 (UTC)').waitFor();
+    await task.getByRole('switch').uncheck();
+    await task.getByText('Disabled').waitFor();
+    const stored = await page.evaluate(() => fetch('/api/scheduler/tasks').then((r) => r.json()));
+    const briefing = stored.items.find((t) => t.name === 'Morning briefing');
+    if (briefing.enabled || briefing.cron !== '30 6 * * *' || briefing.payload.prompt !== 'Give the morning briefing') throw new Error(JSON.stringify(briefing));
+
+    await page.getByRole('button', { name: 'New task' }).click();
+    await page.getByLabel('Name', { exact: true }).fill('Reminder');
+    await page.getByLabel(/^Prompt/).fill('Remind me to stretch');
+    await page.getByLabel('Once', { exact: true }).check();
+    await page.getByRole('button', { name: 'Create task' }).click();
+    const reminder = page.getByRole('article', { name: 'Reminder' });
+    await reminder.getByText(/^Once, /).waitFor();
+    await reminder.getByRole('button', { name: 'Delete' }).click(); // the confirm() is accepted by the harness
+    await reminder.waitFor({ state: 'detached' });
+  });
+
+  await page.getByLabel('Theme').selectOption(theme);
+  await nav('Chat');
+  await page.getByLabel('Message', { exact: true }).waitFor();
+}
