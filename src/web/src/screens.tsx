@@ -12,6 +12,8 @@ interface ScreenEntry { path: string; name: string; load: () => Promise<Componen
 
 export const SCREENS: ScreenEntry[] = [
   { path: '/costs', name: 'Costs', load: () => import('./screens/costs').then((m) => m.Costs) },
+  { path: '/skills', name: 'Skills', load: () => import('./screens/skills').then((m) => m.Skills) },
+  { path: '/channels', name: 'Channels', load: () => import('./screens/channels').then((m) => m.Channels) },
 ];
 
 /** The screen whose path is the current path or a prefix of it (/scheduler/abc belongs to /scheduler). */
