@@ -31,6 +31,14 @@ async function startFakeRegistry() {
   return { url: `http://127.0.0.1:${server.address().port}`, ratings, close: () => server.close() };
 }
 
+/** A screenshot in the light theme too (the theme spec left the app dark); only the page's attribute changes, no setting. */
+async function lightScreenshot(page, name) {
+  const theme = await page.evaluate(() => document.documentElement.dataset.theme ?? '');
+  await page.evaluate(() => { document.documentElement.dataset.theme = 'light'; });
+  await page.screenshot({ path: new URL(`../out/${name}-light.png`, import.meta.url).pathname, fullPage: true });
+  await page.evaluate((t) => { if (t) document.documentElement.dataset.theme = t; else delete document.documentElement.dataset.theme; }, theme);
+}
+
 /** @param {import('../run.mjs').Harness} h */
 export default async function ({ test, page }) {
   const json = (path) => page.evaluate((p) => fetch(p).then((r) => r.json()), path);
@@ -61,6 +69,7 @@ export default async function ({ test, page }) {
     await files.getByLabel('Mode').selectOption('ask'); // back to the default for the specs after this one
     await eventually(async () => (await json('/api/settings'))['skills.filesystem.mode'] === 'ask', 'files mode ask');
     if (await page.getByRole('region', { name: 'Core', exact: true }).getByLabel('Mode').count() !== 0) throw new Error('core has no mode setting');
+    await lightScreenshot(page, 'skills');
   });
 
   await test('registry-not-configured', async () => {

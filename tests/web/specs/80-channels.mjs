@@ -11,6 +11,14 @@ const freePort = () => new Promise((resolve) => {
   const server = createServer().listen(0, '127.0.0.1', () => { const { port } = server.address(); server.close(() => resolve(port)); });
 });
 
+/** A screenshot in the light theme too (the theme spec left the app dark); only the page's attribute changes, no setting. */
+async function lightScreenshot(page, name) {
+  const theme = await page.evaluate(() => document.documentElement.dataset.theme ?? '');
+  await page.evaluate(() => { document.documentElement.dataset.theme = 'light'; });
+  await page.screenshot({ path: new URL(`../out/${name}-light.png`, import.meta.url).pathname, fullPage: true });
+  await page.evaluate((t) => { if (t) document.documentElement.dataset.theme = t; else delete document.documentElement.dataset.theme; }, theme);
+}
+
 /** @param {import('../run.mjs').Harness} h */
 export default async function ({ test, page }) {
   const json = (path) => page.evaluate((p) => fetch(p).then((r) => r.json()), path);
@@ -127,6 +135,7 @@ export default async function ({ test, page }) {
     await approved.getByRole('button', { name: 'Remove Ann' }).click(); // the harness accepts the confirm
     await approved.waitFor({ state: 'detached' });
     if ((await json('/api/channels/loopback/senders')).length !== 0) throw new Error('Ann not removed');
+    await lightScreenshot(page, 'channels');
   });
 
   await test('channels-plugin-remove', async () => {

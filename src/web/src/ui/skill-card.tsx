@@ -6,6 +6,14 @@ const MODES: { value: string; label: string }[] = [
   { value: 'off', label: 'Off: never offer' },
 ];
 
+/** Capabilities in the owner's words; an unknown one shows as its code alone. */
+const CAPABILITIES: Record<string, string> = {
+  'process.exec': 'run programs', 'fs.read': 'read files', 'fs.write': 'change files', 'net.fetch': 'reach the internet',
+  'memory.read': 'recall facts', 'memory.write': 'remember facts', 'skills.read': 'read instruction skills',
+  'scheduler.write': 'schedule runs', 'artifacts.read': 'read artifacts', 'artifacts.write': 'write artifacts',
+  'agents.spawn': 'start sub-agents', instructions: 'add instructions to the prompt',
+};
+
 /** One skill: on/off, its mode where it has one, its risk, what it may do and its tools. */
 export function SkillCard({ skill, hasMode, onToggle, onMode }: {
   skill: Skill; hasMode: boolean; onToggle: () => void; onMode: (mode: string) => void;
@@ -35,7 +43,7 @@ export function SkillCard({ skill, hasMode, onToggle, onMode }: {
         )}
       </div>
       {skill.capabilities.length > 0 && (
-        <p class="hint">May: {skill.capabilities.map((c, i) => <span key={c}>{i > 0 && ', '}<code>{c}</code></span>)}</p>
+        <p class="hint">May {skill.capabilities.map((c, i) => <span key={c}>{i > 0 && ', '}{CAPABILITIES[c] ? <>{CAPABILITIES[c]} (<code>{c}</code>)</> : <code>{c}</code>}</span>)}</p>
       )}
       {skill.tools.length > 0 && (
         <details>
