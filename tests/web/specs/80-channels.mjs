@@ -129,6 +129,10 @@ export default async function ({ test, page }) {
     await pending.getByRole('button', { name: 'Approve Ann' }).click();
     const approved = loopback.getByRole('list', { name: 'Approved senders of Loopback' });
     await approved.getByRole('button', { name: 'Remove Ann' }).waitFor();
+    // Ann may talk now: her message reaches the agent, and the card's last-message time follows the live event.
+    await fetch(`${chat}/inbound`, { method: 'POST', body: JSON.stringify({ chatId: 'c1', senderId: 'ann', senderName: 'Ann', text: 'hi there' }) });
+    await loopback.getByText('last message never').waitFor({ state: 'detached' });
+    await eventually(async () => (await (await fetch(`${chat}/sent?chatId=c1`)).json()).some((m) => m.text.includes('Hello from the')), 'the agent answered Ann');
     const senders = await json('/api/channels/loopback/senders');
     if (senders.length !== 1 || senders[0].status !== 'approved' || JSON.stringify(senders).includes(code)) throw new Error(`senders: ${JSON.stringify(senders)}`);
 

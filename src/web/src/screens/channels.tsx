@@ -5,7 +5,7 @@ import { ChannelCard } from '../ui/channel-card';
 import { PluginsPanel } from '../ui/channel-plugins';
 import '../connect.css';
 
-interface ChannelEvent { type: string; data?: { channelId?: string; status?: ChannelStatus; error?: string | null } }
+interface ChannelEvent { type: string; createdAt?: number; data?: { channelId?: string; status?: ChannelStatus; error?: string | null; direction?: string } }
 
 /** Channels: each chat channel's status, settings, who may talk to it and pairing; then the installed plugins. */
 export function Channels() {
@@ -37,6 +37,10 @@ export function Channels() {
         setChannels((list) => list && list.map((c) => c.id === id ? { ...c, status, lastError } : c));
         setPlugins((list) => list.map((p) => p.id === id ? { ...p, status, lastError } : p));
         load(); // a plugin's hello (name, settings) comes with its first status
+      }
+      if (event.type === 'channel:message' && event.data?.direction === 'in' && event.createdAt) {
+        const at = event.createdAt;
+        setChannels((list) => list && list.map((c) => c.id === id ? { ...c, lastMessageAt: at } : c));
       }
       setTicks((t) => ({ ...t, [id]: (t[id] ?? 0) + 1 }));
     };

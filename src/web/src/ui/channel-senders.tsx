@@ -9,6 +9,12 @@ export function ChannelSenders({ channel, tick }: { channel: Channel; tick: numb
   const base = `/api/channels/${encodeURIComponent(channel.id)}`;
   const load = () => get<Sender[]>(`${base}/senders`).then((s) => { setSenders(s); setError(null); }).catch((e) => setError(describe(e)));
   useEffect(() => { load(); }, [channel.id, tick]);
+  useEffect(() => {
+    // A refused stranger makes no event (nothing they write is recorded), so pairing requests are polled.
+    if (!channel.enabled || channel.dmPolicy !== 'pairing') return;
+    const timer = setInterval(() => { if (document.visibilityState === 'visible') load(); }, 10000);
+    return () => clearInterval(timer);
+  }, [channel.id, channel.enabled, channel.dmPolicy]);
 
   const pending = senders.filter((s) => s.status === 'pending');
   const approved = senders.filter((s) => s.status === 'approved');
