@@ -105,10 +105,15 @@ export default async function ({ test, page }) {
     const loopback = page.getByRole('region', { name: 'Loopback' });
     const port = await freePort();
     await loopback.getByRole('spinbutton', { name: /^port/ }).fill(String(port)); // a field from the plugin's own config schema
+    const env = loopback.getByLabel(/^Environment variables/);
+    await env.fill('GREETING=hello-from-web');
     await loopback.getByRole('button', { name: 'Save Loopback' }).click();
     await eventually(async () => (await channel('loopback')).config.port === port, 'port saved');
     const chat = `http://127.0.0.1:${port}`;
     await eventually(async () => (await fetch(`${chat}/sent`).catch(() => null))?.ok === true, 'the plugin listens on the port');
+    const given = await (await fetch(`${chat}/env`)).json();
+    if (given.GREETING !== 'hello-from-web') throw new Error(`plugin env: ${JSON.stringify(given)}`);
+    await eventually(async () => { const v = await env.inputValue(); return v.startsWith('GREETING=') && !v.includes('hello-from-web'); }, 'env shown masked');
 
     // A stranger writes: under pairing they get a code (the plugin records what it was sent) and wait for approval.
     await fetch(`${chat}/inbound`, { method: 'POST', body: JSON.stringify({ chatId: 'c1', senderId: 'ann', senderName: 'Ann', text: 'hello' }) });

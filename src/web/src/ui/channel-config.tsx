@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import type { Channel, SchemaField } from '../api-connect';
 
-type Kind = 'secret' | 'text' | 'url' | 'number' | 'integer' | 'bool' | 'enum' | 'list' | 'json';
+type Kind = 'secret' | 'text' | 'url' | 'number' | 'integer' | 'bool' | 'enum' | 'list' | 'json' | 'env';
 interface FieldSpec { key: string; label: string; kind: Kind; options?: { value: string; label: string }[]; fallback?: string | boolean; shownWhen?: (v: Values) => boolean }
 type Values = Record<string, string | boolean>;
 
@@ -28,7 +28,8 @@ function pluginFields(schema: Record<string, SchemaField> | undefined): FieldSpe
     const kinds: Record<string, Kind> = { integer: 'integer', number: 'number', boolean: 'bool', array: 'list', object: 'json' };
     return { key, label, kind: kinds[f.type ?? ''] ?? 'text' };
   });
-  return [...own, ...FRAMEWORK];
+  return [...own, ...FRAMEWORK,
+    { key: 'env', label: 'Environment variables (NAME=value, one per line; saved values show masked and are kept as they are)', kind: 'env' }];
 }
 
 function initial(spec: FieldSpec, config: Record<string, unknown>): string | boolean {
@@ -38,6 +39,7 @@ function initial(spec: FieldSpec, config: Record<string, unknown>): string | boo
     case 'bool': return typeof value === 'boolean' ? value : spec.fallback === true;
     case 'list': return Array.isArray(value) ? value.join(', ') : '';
     case 'json': return value === undefined || value === null ? '' : JSON.stringify(value);
+    case 'env': return value && typeof value === 'object' ? Object.entries(value).map(([k, v]) => `${k}=${v}`).join('\n') : '';
     default: return value === undefined || value === null ? String(spec.fallback ?? '') : String(value);
   }
 }
@@ -50,6 +52,11 @@ function parse(spec: FieldSpec, raw: string | boolean): unknown {
     case 'number': case 'integer': return Number.isNaN(Number(text)) ? text : Number(text); // the daemon names a bad number
     case 'list': return text.split(/[\s,]+/).filter(Boolean);
     case 'json': try { return JSON.parse(text); } catch { return text; }
+    case 'env': {
+      const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
+      if (lines.some((l) => !l.includes('='))) return text; // the daemon says what an env must look like
+      return Object.fromEntries(lines.map((l) => [l.slice(0, l.indexOf('=')).trim(), l.slice(l.indexOf('=') + 1)]));
+    }
     default: return text;
   }
 }
@@ -98,7 +105,9 @@ export function ChannelConfigForm({ channel, schema, errors, onSave }: {
         return (
           <div class="field" key={spec.key}>
             <label for={fid}>{spec.label}</label>
-            {spec.kind === 'enum'
+            {spec.kind === 'env'
+              ? <textarea {...common} rows={3} spellcheck={false} value={String(value(spec.key))} onInput={text} />
+              : spec.kind === 'enum'
               ? <select {...common} value={String(value(spec.key))} onChange={text}>{spec.options!.map((o) => <option key={o.value} value={o.value}>{o.label}</option>)}</select>
               : <input {...common} type={spec.kind === 'secret' ? 'password' : spec.kind === 'url' ? 'url' : spec.kind === 'number' || spec.kind === 'integer' ? 'number' : 'text'}
                   autocomplete="off" value={String(value(spec.key))} onInput={text}
