@@ -27,7 +27,7 @@ const dataDir = mkdtempSync(join(tmpdir(), 'openmotoko-web-'));
 const profile = mkdtempSync(join(tmpdir(), 'openmotoko-chromium-'));
 const password = 'web-test-password';
 const daemon = spawn(binary, [...binaryArgs, 'serve', '--host', '127.0.0.1', '--port', '0', '--data-dir', dataDir], {
-  env: { ...process.env, OPENMOTOKO_PASSWORD: password, OPENMOTOKO_LOG_LEVEL: 'Information' },
+  env: { ...process.env, OPENMOTOKO_PASSWORD: password, OPENMOTOKO_LOG_LEVEL: 'Information', TELEGRAM_API_BASE_URL: 'http://127.0.0.1:9' }, // Telegram: a closed port, never the real one
   stdio: ['ignore', 'pipe', 'pipe'],
 });
 let log = '';

@@ -15,6 +15,8 @@ export const SCREENS: ScreenEntry[] = [
   { path: '/scheduler', name: 'Scheduler', load: () => import('./screens/scheduler').then((m) => m.Scheduler) },
   { path: '/activity', name: 'Activity', load: () => import('./screens/activity').then((m) => m.Activity) },
   { path: '/webhooks', name: 'Webhooks', load: () => import('./screens/webhooks').then((m) => m.Webhooks) },
+  { path: '/skills', name: 'Skills', load: () => import('./screens/skills').then((m) => m.Skills) },
+  { path: '/channels', name: 'Channels', load: () => import('./screens/channels').then((m) => m.Channels) },
   { path: '/settings', name: 'Settings', load: () => import('./screens/settings').then((m) => m.SettingsScreen) },
 ];
 
