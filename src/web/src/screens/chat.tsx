@@ -33,11 +33,17 @@ export function Chat({ conversationId, settings }: { conversationId: string | nu
     }
   };
 
+  // The live turn as of this render: the effect below reads it to tell a conversation this page has
+  // just created and is streaming into (its answer arrives on the stream, then finish() loads it)
+  // from one opened by navigation (load it, and follow a run still answering there).
+  const liveNow = useRef<Live | null>(null);
+  liveNow.current = live;
+
   useEffect(() => { loadList(); }, []);
   useEffect(() => {
     setDetail(null);
     setError(null);
-    if (!conversationId) return;
+    if (!conversationId || liveNow.current?.conversationId === conversationId) return;
     loadDetail(conversationId);
     // A run still answering here (started before a reload or from elsewhere): follow it to its end.
     get<Page<{ id: string; conversationId: string; status: string; depth: number }>>('/api/agents').then((runs) => {

@@ -25,7 +25,7 @@ public sealed class SkillRegistrationTests
         }
     }
 
-    [Fact]
+    [BwrapFact] // the shell part runs a command
     public async Task Tools_work_in_the_default_workspace_and_cannot_reach_the_data_dir()
     {
         await using var app = await TestApp.StartAsync();
@@ -81,7 +81,7 @@ public sealed class SkillRegistrationTests
         }
     }
 
-    [Fact]
+    [BwrapFact] // runs an allowed command
     public async Task The_allowlist_setting_switches_the_shell_to_allowlist_mode()
     {
         await using var app = await TestApp.StartAsync();
