@@ -59,10 +59,19 @@ export default async function ({ test, page, provider }) {
     await page.getByRole('button', { name: 'New task' }).click();
     await page.getByLabel('Name', { exact: true }).fill('Reminder');
     await page.getByLabel(/^Prompt/).fill('Remind me to stretch');
+    await page.getByLabel('Model', { exact: true }).selectOption('fast');
     await page.getByLabel('Once', { exact: true }).check();
+    // A one-time run is read in the task's zone, not the browser's: 09:00 in Tokyo (UTC+9, no DST) is 00:00 UTC.
+    await page.getByLabel('Time zone', { exact: true }).fill('Asia/Tokyo');
+    const day = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10);
+    await page.getByLabel(/^Run at/).fill(`${day}T09:00`);
     await page.getByRole('button', { name: 'Create task' }).click();
     const reminder = page.getByRole('article', { name: 'Reminder' });
     await reminder.getByText(/^Once, /).waitFor();
+    await reminder.getByText('fast', { exact: true }).waitFor();
+    const tasks = await page.evaluate(() => fetch('/api/scheduler/tasks').then((r) => r.json()));
+    const once = tasks.items.find((t) => t.name === 'Reminder');
+    if (once.runAt !== Date.parse(`${day}T00:00:00Z`) || once.timezone !== 'Asia/Tokyo' || once.payload.model !== 'fast') throw new Error(JSON.stringify(once));
     await reminder.getByRole('button', { name: 'Delete' }).click(); // the confirm() is accepted by the harness
     await reminder.waitFor({ state: 'detached' });
   });

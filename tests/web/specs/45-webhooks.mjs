@@ -21,6 +21,7 @@ export default async function ({ test, page, provider }) {
     await page.getByRole('button', { name: 'New webhook' }).click();
     await page.getByLabel('Name', { exact: true }).fill('Deploy hook');
     await page.getByLabel('Prompt template (optional)').fill('Summarise the deploy of {{body.service}}');
+    await page.getByLabel('Model', { exact: true }).selectOption('balanced');
     await page.getByRole('button', { name: 'Create webhook' }).click();
     const once = page.getByRole('region', { name: 'Webhook created: “Deploy hook”' });
     await once.getByText('it is shown only this once').waitFor();
@@ -38,6 +39,7 @@ export default async function ({ test, page, provider }) {
     if ((await page.content()).includes(secret)) throw new Error('the secret is still on the page');
     const hook = page.getByRole('article', { name: 'Deploy hook' });
     await hook.getByText(`ends in ${secret.slice(-4)}`).waitFor();
+    await hook.getByText('balanced', { exact: true }).waitFor(); // the model chosen in the form
     await hook.getByTestId('last-triggered').filter({ hasText: 'Never' }).waitFor();
     const answer = await trigger(url, secret);
     if (answer.status !== 202 || !answer.body.runId) throw new Error(JSON.stringify(answer));

@@ -84,6 +84,7 @@ function TaskCard({ task: t, selected, onToggle, onRun, onEdit, onDelete, onHist
       <dl class="facts">
         <div><dt>Next run</dt><dd>{t.enabled ? when(t.nextRunAt, t.timezone) : 'Disabled'}</dd></div>
         <div><dt>Last run</dt><dd>{when(t.lastRunAt, t.timezone)}</dd></div>
+        {t.payload.model && <div><dt>Model</dt><dd>{t.payload.model}</dd></div>}
         {t.payload.deliverTo && <div><dt>Also sent to</dt><dd>{t.payload.deliverTo.channel} {t.payload.deliverTo.chatId}</dd></div>}
       </dl>
       <div class="row">

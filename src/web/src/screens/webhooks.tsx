@@ -1,8 +1,9 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, get, type Conversation, type Page } from '../api';
-import type { Webhook } from '../api-ops';
+import type { DeliverTo, Webhook } from '../api-ops';
 import { navigate } from '../router';
 import { Field } from '../ui/field';
+import { DeliverFields, deliverBody, ModelField } from '../ui/ops-fields';
 import { messageOf, when } from '../ui/ops-format';
 import { CopyField, SecretOnce } from '../ui/ops-secret';
 import '../ops.css';
@@ -64,6 +65,7 @@ export function Webhooks() {
                   <div><dt>Answers go to</dt><dd>{w.targetConversationId
                     ? <a href={`/chat/${w.targetConversationId}`} onClick={(e) => { e.preventDefault(); navigate(`/chat/${w.targetConversationId}`); }}>its conversation</a>
                     : 'a new conversation per trigger'}</dd></div>
+                  {w.model && <div><dt>Model</dt><dd>{w.model}</dd></div>}
                   {w.deliverTo && <div><dt>Also sent to</dt><dd>{w.deliverTo.channel} {w.deliverTo.chatId}</dd></div>}
                 </dl>
                 {w.prompt && <details><summary>Prompt template</summary><pre>{w.prompt}</pre></details>}
@@ -85,6 +87,8 @@ function WebhookForm({ onCreated, onCancel }: { onCreated: (w: Webhook) => void;
   const [name, setName] = useState('');
   const [prompt, setPrompt] = useState('');
   const [target, setTarget] = useState('');
+  const [model, setModel] = useState('');
+  const [deliver, setDeliver] = useState<DeliverTo>({ channel: '', chatId: '' });
   const [conversations, setConversations] = useState<Conversation[]>([]);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => { get<Page<Conversation>>('/api/conversations?limit=100').then((p) => setConversations(p.items)).catch(() => undefined); }, []);
@@ -95,6 +99,9 @@ function WebhookForm({ onCreated, onCancel }: { onCreated: (w: Webhook) => void;
     const body: Record<string, unknown> = { name };
     if (prompt.trim()) body.prompt = prompt;
     if (target) body.targetConversationId = target;
+    if (model) body.model = model;
+    const to = deliverBody(deliver);
+    if (to) body.deliverTo = to;
     try { onCreated(await api<Webhook>('POST', '/api/webhooks', body)); } catch (e) { setError(messageOf(e)); }
   };
 
@@ -114,6 +121,8 @@ function WebhookForm({ onCreated, onCancel }: { onCreated: (w: Webhook) => void;
           {conversations.map((c) => <option key={c.id} value={c.id}>{c.title || 'Untitled'}</option>)}
         </select>
       </Field>
+      <ModelField id="webhook-model" value={model} onChange={setModel} />
+      <DeliverFields id="webhook-deliver" value={deliver} onChange={setDeliver} />
       {error && <p class="error" role="alert">{error}</p>}
       <div class="row">
         <button type="submit" class="primary">Create webhook</button>

@@ -37,3 +37,31 @@ export function messageOf(error: unknown): string {
   const e = error as { message?: string; details?: { message: string }[] };
   return e.details?.length ? e.details.map((d) => d.message).join('; ') : e.message ?? String(error);
 }
+
+/** The wall-clock fields of an instant in an IANA zone, as UTC milliseconds (so their difference is the zone's offset). */
+function wallClock(ms: number, timeZone: string): number {
+  const parts = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit',
+    hour: '2-digit', minute: '2-digit', second: '2-digit' }).formatToParts(new Date(ms));
+  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
+  return Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+}
+
+/** A datetime-local value ("2026-12-24T09:00") read in an IANA zone, as epoch ms; NaN for a bad value or zone. */
+export function zonedToEpoch(local: string, timeZone: string): number {
+  const asUtc = Date.parse(`${local}:00Z`.replace(/(T\d\d:\d\d:\d\d):00Z$/, '$1Z'));
+  if (Number.isNaN(asUtc)) return NaN;
+  try {
+    // The zone's offset at the guess, then again at the corrected time (it differs across a clock change).
+    const first = asUtc - (wallClock(asUtc, timeZone) - asUtc);
+    return asUtc - (wallClock(first, timeZone) - first);
+  } catch {
+    return NaN;
+  }
+}
+
+/** Epoch ms as a datetime-local value in an IANA zone (the browser's own zone when that one is not known). */
+export function epochToZoned(ms: number, timeZone: string): string {
+  let wall: number;
+  try { wall = wallClock(ms, timeZone); } catch { wall = ms - new Date(ms).getTimezoneOffset() * 60_000; }
+  return new Date(wall).toISOString().slice(0, 16);
+}

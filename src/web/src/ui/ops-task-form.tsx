@@ -1,25 +1,23 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api, ApiError, get } from '../api';
-import type { Channel, DeliverTo, SchedulePreview, ScheduledTask } from '../api-ops';
+import type { DeliverTo, SchedulePreview, ScheduledTask } from '../api-ops';
 import { Field } from './field';
 import { describeCron } from './ops-cron';
-import { browserZone, messageOf, when, zones } from './ops-format';
+import { DeliverFields, deliverBody, ModelField } from './ops-fields';
+import { browserZone, epochToZoned, messageOf, when, zonedToEpoch, zones } from './ops-format';
 
 interface Props { task: ScheduledTask | null; defaultZone: string; onSaved: (task: ScheduledTask) => void; onCancel: () => void }
 
-/** A datetime-local value (the browser's local time) for epoch ms, and back. */
-const toLocal = (ms: number) => { const d = new Date(ms - new Date(ms).getTimezoneOffset() * 60_000); return d.toISOString().slice(0, 16); };
-const fromLocal = (value: string) => new Date(value).getTime();
-
-/** Creates or edits a task: name, prompt, a cron schedule (described and previewed as it is typed) or one time, zone, delivery. */
+/** Creates or edits a task: name, prompt, model, a cron schedule (described and previewed as it is typed) or one time in the task's zone, delivery. */
 export function TaskForm({ task, defaultZone, onSaved, onCancel }: Props) {
   const [name, setName] = useState(task?.name ?? '');
   const [prompt, setPrompt] = useState(task?.payload.prompt ?? '');
   const [repeat, setRepeat] = useState(task ? task.cron !== null : true);
   const [cron, setCron] = useState(task?.cron ?? '0 7 * * 1-5');
-  const [runAt, setRunAt] = useState(task?.runAt ? toLocal(task.runAt) : toLocal(Date.now() + 3_600_000));
   const [timezone, setTimezone] = useState(task?.timezone ?? (defaultZone || browserZone()));
-  const [channels, setChannels] = useState<Channel[]>([]);
+  // A one-time run is typed as a wall-clock time in the task's zone (the zone field below), as cron is read.
+  const [runAt, setRunAt] = useState(epochToZoned(task?.runAt ?? Date.now() + 3_600_000, timezone));
+  const [model, setModel] = useState(task?.payload.model ?? '');
   const [deliver, setDeliver] = useState<DeliverTo>(task?.payload.deliverTo ?? { channel: '', chatId: '' });
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [failure, setFailure] = useState<string | null>(null);
@@ -27,23 +25,19 @@ export function TaskForm({ task, defaultZone, onSaved, onCancel }: Props) {
   const agent = (task?.handler ?? 'agent') === 'agent';
   const zoneList = useMemo(zones, []);
 
-  // Only channels that can deliver (and the one the task already names) are offered.
-  useEffect(() => {
-    get<Channel[]>('/api/channels').then((list) => setChannels(list.filter((c) => c.enabled || c.id === task?.payload.deliverTo?.channel))).catch(() => undefined);
-  }, []);
-
   const save = async (event: Event) => {
     event.preventDefault();
     setBusy(true);
     setErrors({});
     setFailure(null);
     const body: Record<string, unknown> = { name, timezone };
-    if (repeat) body.cron = cron; else body.runAt = fromLocal(runAt);
+    if (repeat) body.cron = cron; else body.runAt = zonedToEpoch(runAt, timezone.trim());
     if (agent) {
       const payload: Record<string, unknown> = { prompt };
-      if (task?.payload.model) payload.model = task.payload.model;
+      if (model) payload.model = model;
       if (task?.payload.conversationId) payload.conversationId = task.payload.conversationId;
-      if (deliver.channel && deliver.chatId.trim()) payload.deliverTo = { channel: deliver.channel, chatId: deliver.chatId.trim() };
+      const to = deliverBody(deliver);
+      if (to) payload.deliverTo = to;
       body.payload = payload;
     }
     try {
@@ -88,7 +82,7 @@ export function TaskForm({ task, defaultZone, onSaved, onCancel }: Props) {
           <CronPreview cron={cron} timezone={timezone} />
         </Field>
       ) : (
-        <Field id="task-run-at" label="Run at (your browser's local time)">
+        <Field id="task-run-at" label="Run at (in the time zone below)">
           <input id="task-run-at" type="datetime-local" required value={runAt} {...invalid('runAt')} onInput={(e) => setRunAt(e.currentTarget.value)} />
           {problem('runAt')}
         </Field>
@@ -98,23 +92,8 @@ export function TaskForm({ task, defaultZone, onSaved, onCancel }: Props) {
         <datalist id="task-zones">{zoneList.map((z) => <option key={z} value={z} />)}</datalist>
         {problem('timezone')}
       </Field>
-      {agent && channels.length > 0 && (
-        <fieldset>
-          <legend>Also send the answer to a chat (optional)</legend>
-          <Field id="task-deliver-channel" label="Channel">
-            <select id="task-deliver-channel" value={deliver.channel} onChange={(e) => setDeliver({ ...deliver, channel: e.currentTarget.value })}>
-              <option value="">No chat</option>
-              {channels.map((c) => <option key={c.id} value={c.id}>{c.name} ({c.status})</option>)}
-            </select>
-          </Field>
-          {deliver.channel && (
-            <Field id="task-deliver-chat" label="Chat id">
-              <input id="task-deliver-chat" required value={deliver.chatId} {...invalid('deliverTo')} onInput={(e) => setDeliver({ ...deliver, chatId: e.currentTarget.value })} />
-              {problem('deliverTo')}
-            </Field>
-          )}
-        </fieldset>
-      )}
+      {agent && <ModelField id="task-model" value={model} onChange={setModel} />}
+      {agent && <DeliverFields id="task-deliver" value={deliver} onChange={setDeliver} error={errors.deliverTo} />}
       {failure && <p class="error" role="alert">{failure}</p>}
       <div class="row">
         <button type="submit" class="primary" disabled={busy}>{task ? 'Save task' : 'Create task'}</button>
