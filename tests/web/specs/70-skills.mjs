@@ -1,6 +1,7 @@
 // Skills: switch a skill off and on, change a mode; the registry: its "not configured" state, then a
 // fake registry (the test fixtures, served from this process as a static host would) to search,
 // install, rate and uninstall from.
+import { eventually as waitUntil, json as kitJson, lightScreenshot } from '../kit.mjs';
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 
@@ -31,24 +32,10 @@ async function startFakeRegistry() {
   return { url: `http://127.0.0.1:${server.address().port}`, ratings, close: () => server.close() };
 }
 
-/** A screenshot in the light theme too (the theme spec left the app dark); only the page's attribute changes, no setting. */
-async function lightScreenshot(page, name) {
-  const theme = await page.evaluate(() => document.documentElement.dataset.theme ?? '');
-  await page.evaluate(() => { document.documentElement.dataset.theme = 'light'; });
-  await page.screenshot({ path: new URL(`../out/${name}-light.png`, import.meta.url).pathname, fullPage: true });
-  await page.evaluate((t) => { if (t) document.documentElement.dataset.theme = t; else delete document.documentElement.dataset.theme; }, theme);
-}
-
 /** @param {import('../run.mjs').Harness} h */
 export default async function ({ test, page }) {
-  const json = (path) => page.evaluate((p) => fetch(p).then((r) => r.json()), path);
-  const eventually = async (check, what) => {
-    for (let i = 0; i < 50; i++) {
-      if (await check()) return;
-      await page.waitForTimeout(100);
-    }
-    throw new Error(`never happened: ${what}`);
-  };
+  const json = (path) => kitJson(page, path);
+  const eventually = (check, what) => waitUntil(page, check, what, 50);
   const skill = async (id) => (await json('/api/skills')).find((s) => s.id === id);
 
   await test('skills', async () => {

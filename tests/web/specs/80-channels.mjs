@@ -2,6 +2,7 @@
 // channel plugin (the reference loopback plugin of docs/examples) installed by path, configured,
 // paired with a stranger who writes to it, and removed. The harness points Telegram at a closed
 // local port, so the daemon never calls the real Bot API.
+import { eventually as waitUntil, json as kitJson, lightScreenshot } from '../kit.mjs';
 import { createServer } from 'node:net';
 
 const pluginDir = new URL('../../../docs/examples/channel-plugin', import.meta.url).pathname;
@@ -11,25 +12,11 @@ const freePort = () => new Promise((resolve) => {
   const server = createServer().listen(0, '127.0.0.1', () => { const { port } = server.address(); server.close(() => resolve(port)); });
 });
 
-/** A screenshot in the light theme too (the theme spec left the app dark); only the page's attribute changes, no setting. */
-async function lightScreenshot(page, name) {
-  const theme = await page.evaluate(() => document.documentElement.dataset.theme ?? '');
-  await page.evaluate(() => { document.documentElement.dataset.theme = 'light'; });
-  await page.screenshot({ path: new URL(`../out/${name}-light.png`, import.meta.url).pathname, fullPage: true });
-  await page.evaluate((t) => { if (t) document.documentElement.dataset.theme = t; else delete document.documentElement.dataset.theme; }, theme);
-}
-
 /** @param {import('../run.mjs').Harness} h */
 export default async function ({ test, page }) {
-  const json = (path) => page.evaluate((p) => fetch(p).then((r) => r.json()), path);
+  const json = (path) => kitJson(page, path);
   const channel = async (id) => (await json('/api/channels')).find((c) => c.id === id);
-  const eventually = async (check, what, tries = 100) => {
-    for (let i = 0; i < tries; i++) {
-      if (await check()) return;
-      await page.waitForTimeout(100);
-    }
-    throw new Error(`never happened: ${what}`);
-  };
+  const eventually = (check, what, tries) => waitUntil(page, check, what, tries);
 
   await test('channels-telegram', async () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Channels' }).click();

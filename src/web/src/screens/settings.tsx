@@ -1,8 +1,9 @@
-import { useEffect, useState } from 'preact/hooks';
-import { api, ApiError, get, type ProviderInfo, type Settings } from '../api';
+import { useState } from 'preact/hooks';
+import { api, ApiError, type Settings } from '../api';
 import type { ScreenProps } from '../screens';
 import type { Theme } from '../theme';
 import { Field } from '../ui/field';
+import { ModelOptions } from '../ui/model-picker';
 import '../settings.css';
 
 // Providers' keys are write-only: the daemon shows them masked, and only a new value or a clear goes back.
@@ -100,26 +101,13 @@ function DefaultModel({ settings, onSettings }: Part) {
   const { status, save } = useSave(onSettings);
   const current = String(settings.defaultModel ?? 'balanced');
   const [model, setModel] = useState(current);
-  const [providers, setProviders] = useState<ProviderInfo[]>([]);
-  useEffect(() => {
-    get<{ providers: ProviderInfo[] }>('/api/models').then((a) => setProviders(a.providers.filter((p) => p.configured && p.models.length))).catch(() => undefined);
-  }, []);
-  const listed = ['fast', 'balanced', 'smart', ...providers.flatMap((p) => p.models.map((m) => `${p.id}/${m.id}`))];
   return (
     <form class="card" aria-labelledby="model-title" onSubmit={(e) => { e.preventDefault(); save({ defaultModel: model }); }}>
       <h2 id="model-title">Default model</h2>
       <p class="hint">Used by conversations that name no model. Aliases follow the fast, balanced and smart models of the default provider unless set.</p>
       <Field id="settings-model" label="Default model">
         <select id="settings-model" value={model} onChange={(e) => setModel((e.currentTarget as HTMLSelectElement).value)}>
-          {!listed.includes(current) && <option value={current}>{current}</option>}
-          <optgroup label="Aliases">
-            {['fast', 'balanced', 'smart'].map((a) => <option key={a} value={a}>{a}</option>)}
-          </optgroup>
-          {providers.map((p) => (
-            <optgroup key={p.id} label={p.name}>
-              {p.models.map((m) => <option key={m.id} value={`${p.id}/${m.id}`}>{m.name || m.id}</option>)}
-            </optgroup>
-          ))}
+          <ModelOptions current={current} />
         </select>
       </Field>
       <div class="row"><button type="submit" class="primary">Save model</button></div>

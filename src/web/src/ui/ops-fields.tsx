@@ -1,32 +1,18 @@
 // Form fields the Scheduler and Webhooks forms share: the model a run uses, and a chat its answer is
 // also sent to.
 import { useEffect, useState } from 'preact/hooks';
-import { get, type ProviderInfo } from '../api';
+import { get } from '../api';
 import type { Channel, DeliverTo } from '../api-ops';
 import { Field } from './field';
+import { ModelOptions } from './model-picker';
 
 /** The model of each run: the daemon's default, an alias, or a configured provider's model. */
 export function ModelField({ id, value, onChange }: { id: string; value: string; onChange: (model: string) => void }) {
-  const [providers, setProviders] = useState<ProviderInfo[]>([]);
-  useEffect(() => {
-    get<{ providers: ProviderInfo[] }>('/api/models').then((a) => setProviders(a.providers.filter((p) => p.configured && p.models.length))).catch(() => undefined);
-  }, []);
-  const known = value === '' || ['fast', 'balanced', 'smart'].includes(value) || providers.some((p) => p.models.some((m) => `${p.id}/${m.id}` === value));
   return (
     <Field id={id} label="Model">
       <select id={id} value={value} onChange={(e) => onChange(e.currentTarget.value)}>
         <option value="">The default model</option>
-        <optgroup label="Aliases">
-          <option value="fast">fast</option>
-          <option value="balanced">balanced</option>
-          <option value="smart">smart</option>
-        </optgroup>
-        {providers.map((p) => (
-          <optgroup key={p.id} label={p.name}>
-            {p.models.map((m) => <option key={m.id} value={`${p.id}/${m.id}`}>{m.name || m.id}</option>)}
-          </optgroup>
-        ))}
-        {!known && <option value={value}>{value}</option>}
+        <ModelOptions current={value} />
       </select>
     </Field>
   );
