@@ -3,7 +3,7 @@
 
 Usage: scripts/bench_agent.py BINARY   (called by scripts/bench.sh; standard library only)
 Prints Markdown table rows: added p50/p99 latency over the provider, the daemon's CPU time per
-message, messages/s with 8 concurrent conversations, and RSS after warm-up and after 10 000 messages.
+message, messages/s with 8 concurrent conversations, and RSS after warm-up, after 10 000 messages and once quiet again.
 """
 import http.client, http.server, json, os, shutil, socket, statistics, subprocess, sys, tempfile, threading, time
 
@@ -147,6 +147,8 @@ def main():
             t.join()
         rate = workers * per_worker / (time.perf_counter() - t0)
         final_rss = rss_mb(daemon.pid)
+        time.sleep(6)  # three of the daemon's 2 s quiet checks: it hands the burst's garbage back
+        quiet_rss = rss_mb(daemon.pid)
 
         print(f"| message round trip, provider alone (fake, keep-alive) | p50 {base50:.2f} ms, p99 {base99:.2f} ms |")
         print(f"| POST /api/conversations/:id/messages (JSON), sequential | p50 {p50:.2f} ms, p99 {p99:.2f} ms |")
@@ -154,6 +156,7 @@ def main():
         print(f"| daemon CPU per message (user + system), sequential | {cpu_per_message:.2f} ms |")
         print(f"| messages/s, 8 concurrent conversations | {rate:.0f} msg/s |")
         print(f"| RSS after 1 000 messages (warm) / 3 000 sequential / 10 000 with 8 in parallel | {warm_rss:.1f} MB / {sequential_rss:.1f} MB / {final_rss:.1f} MB |")
+        print(f"| RSS 6 s after the last message (quiet) | {quiet_rss:.1f} MB |")
     finally:
         daemon.terminate()
         daemon.wait(10)

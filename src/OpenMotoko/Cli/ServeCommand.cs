@@ -45,7 +45,8 @@ internal sealed class ServeCommand : Command
                     error.WriteLine($"openmotoko: another openmotoko is already running with the data dir {dataDir}. Stop it, or use another --data-dir.");
                     return ExitCodes.StartupFailed;
                 }
-                var options = DaemonOptions.FromEnvironment(dataDir, parseResult.GetValue(HostOption), parseResult.GetValue(PortOption), context.Environment);
+                var options = DaemonOptions.FromEnvironment(dataDir, parseResult.GetValue(HostOption), parseResult.GetValue(PortOption), context.Environment)
+                    with { TrimMemoryWhenIdle = context.OwnsProcess };
                 await using var app = DaemonHost.Build(options);
                 await app.RunAsync();
                 return ExitCodes.Ok;

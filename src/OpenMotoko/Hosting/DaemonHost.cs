@@ -116,6 +116,10 @@ internal static class DaemonHost
         services.AddServiceWatchdog();
         services.AddTailscale();
         services.AddWebApp();
+        if (options.TrimMemoryWhenIdle)
+        {
+            services.AddHostedService(sp => new IdleMemoryTrim(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<IdleMemoryTrim>>()));
+        }
         // HttpClientFactory's per-request log scope and lines: we log outcomes ourselves, and a provider
         // call is on every message's path.
         services.ConfigureHttpClientDefaults(http => http.RemoveAllLoggers());

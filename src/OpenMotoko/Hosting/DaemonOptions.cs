@@ -13,6 +13,9 @@ internal sealed record DaemonOptions
     public long MaxRequestBodyBytes { get; init; } = 1024 * 1024;
     public LogLevel LogLevel { get; init; } = LogLevel.Information;
 
+    /// <summary>Hand the collector's spare memory back when quiet (<see cref="IdleMemoryTrim"/>): only when the daemon owns its process.</summary>
+    public bool TrimMemoryWhenIdle { get; init; }
+
     /// <summary>OPENMOTOKO_DB_PATH, else openmotoko.db in the data dir.</summary>
     public string DatabasePath => Path.GetFullPath(Environment.Get("OPENMOTOKO_DB_PATH") ?? Path.Combine(DataDir, "openmotoko.db"));
 
