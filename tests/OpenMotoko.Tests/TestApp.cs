@@ -21,7 +21,7 @@ internal sealed class TestApp : IAsyncDisposable
     private Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? _configureServices;
     private LogLevel _logLevel = LogLevel.Warning;
 
-    private TestApp(string dataDir, Dictionary<string, string> environment, FakeTimeProvider time)
+    private TestApp(string dataDir, Dictionary<string, string> environment, TestClock time)
     {
         DataDir = dataDir;
         _environment = environment;
@@ -29,7 +29,7 @@ internal sealed class TestApp : IAsyncDisposable
     }
 
     public string DataDir { get; }
-    public FakeTimeProvider Time { get; }
+    public TestClock Time { get; }
     public Uri BaseAddress { get; private set; } = null!;
     public HttpClient Client { get; private set; } = null!;
 
@@ -44,7 +44,7 @@ internal sealed class TestApp : IAsyncDisposable
     {
         dataDir ??= Directory.CreateTempSubdirectory("openmotoko-test-").FullName;
         environment ??= new Dictionary<string, string> { ["OPENMOTOKO_PASSWORD"] = Password };
-        var app = new TestApp(dataDir, environment, new FakeTimeProvider(DateTimeOffset.Parse("2026-11-28T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture)));
+        var app = new TestApp(dataDir, environment, new TestClock(DateTimeOffset.Parse("2026-11-28T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture)));
         app._configureServices = configureServices;
         app._logLevel = logLevel;
         await app.StartHostAsync();

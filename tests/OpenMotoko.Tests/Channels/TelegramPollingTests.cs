@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using OpenMotoko.Channels.Telegram;
 
 namespace OpenMotoko.Tests.Channels;
 
@@ -32,10 +33,14 @@ public sealed class TelegramPollingTests
         }
         var second = h.Bot.AddMessage(8201, 8201, "two");
         await ChannelHarness.WaitUntilAsync(() => h.SentTo(8201).Length == 2, "the answer to the second message");
-        await Task.Delay(200);
-        Assert.Equal(2, h.SentTo(8201).Length);
-        Assert.Equal(2, h.ModelCalls);
         Assert.True(second > first);
+
+        // One chat's updates are answered in order, so a repeated "two" would reach the model before "three".
+        h.Model.ThenText("Three.");
+        h.Bot.AddMessage(8201, 8201, "three");
+        await h.WaitForTextAsync(8201, 2, "Three.");
+        Assert.Equal(["one", "two", "three"], h.Model.Requests.Where(r => r.Path.EndsWith("/chat/completions", StringComparison.Ordinal))
+            .Select(r => r.Body.GetProperty("messages").EnumerateArray().Last(m => m.GetProperty("role").GetString() == "user").GetProperty("content").GetString()));
     }
 
     [Fact]
@@ -43,8 +48,8 @@ public sealed class TelegramPollingTests
     {
         await using var h = await ChannelHarness.StartAsync(script: bot => bot.ThenError("getUpdates", 429, "Too Many Requests: retry after 5", retryAfter: 5));
         await ChannelHarness.WaitUntilAsync(() => Polls(h) == 1, "the first poll");
+        await h.App.Time.WaitForTimerDueInAsync(TimeSpan.FromSeconds(5), "the poller waiting retry_after"); // parked: nothing polls until the clock moves
         h.App.Time.Advance(TimeSpan.FromSeconds(4));
-        await Task.Delay(300);
         Assert.Equal(1, Polls(h));
         h.App.Time.Advance(TimeSpan.FromSeconds(1));
         await ChannelHarness.WaitUntilAsync(() => Polls(h) >= 2, "the poll after retry_after");
@@ -76,8 +81,8 @@ public sealed class TelegramPollingTests
     {
         await using var h = await ChannelHarness.StartAsync(script: bot => bot.Then("getUpdates", ctx => Task.Delay(Timeout.Infinite, ctx.RequestAborted)));
         await ChannelHarness.WaitUntilAsync(() => Polls(h) == 1, "the first poll");
+        await h.App.Time.WaitForTimerDueInAsync(TelegramPoller.Watchdog, "the stalled poll's watchdog"); // the poll hangs until it fires
         h.App.Time.Advance(TimeSpan.FromSeconds(59));
-        await Task.Delay(300);
         Assert.Equal(1, Polls(h));
         h.App.Time.Advance(TimeSpan.FromSeconds(2));
         await ChannelHarness.WaitUntilAsync(() => Polls(h) >= 2, "a new poll after the stall");
@@ -101,8 +106,8 @@ public sealed class TelegramPollingTests
         });
         await ChannelHarness.WaitUntilAsync(() => Polls(h) == 1, "the first poll");
         await h.WaitForStatusAsync("error");
-        await Task.Delay(300);
-        Assert.Equal(1, Polls(h)); // waits for the clock, no hot loop
+        await h.App.Time.WaitForTimerDueInAsync(TelegramPoller.Backoff(1), "the first back-off"); // waits for the clock, no hot loop
+        Assert.Equal(1, Polls(h));
         await h.AdvanceUntilAsync(() => Polls(h) >= 4, "three retries");
         await h.WaitForStatusAsync("running");
     }
@@ -117,7 +122,7 @@ public sealed class TelegramPollingTests
         });
         await h.WaitForStatusAsync("error");
         Assert.Contains("409", (await h.ChannelAsync()).GetProperty("lastError").GetString(), StringComparison.Ordinal);
-        await Task.Delay(300);
+        await h.App.Time.WaitForTimerDueInAsync(TelegramPoller.Backoff(1), "the back-off after the 409"); // not hot-looped
         Assert.Equal(1, Polls(h));
         await h.AdvanceUntilAsync(() => Polls(h) >= 3, "retries after the back-off");
         await h.WaitForStatusAsync("running");

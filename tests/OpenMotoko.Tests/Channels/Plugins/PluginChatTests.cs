@@ -35,13 +35,15 @@ public sealed class PluginChatTests
         await h.WaitForShownAsync("dm-7", s => s.Length == 1, "the pairing reply");
         var code = ChannelHarness.PairingCode((await h.ShownAsync("dm-7"))[0]);
         Assert.Matches("^[0-9]{6}$", code);
-        await Task.Delay(200);
+        // The chat's messages are handled in order: whatever the first one started is done once the second is answered.
+        await h.SayAsync("dm-7", "stranger", "hello?");
+        await h.WaitForShownAsync("dm-7", s => s.Length == 2, "the second pairing reply");
         Assert.Equal(0, h.ModelCalls);
         Assert.Equal(0, (await h.Client.GetFromJsonAsync<JsonElement>("/api/conversations")).GetProperty("total").GetInt32());
 
         using var approve = await h.Client.PostAsync($"/api/channels/{PluginHarness.Id}/pairing/{code}/approve", null);
         approve.EnsureSuccessStatusCode();
-        await h.WaitForShownAsync("dm-7", s => s.Length == 2 && s[1].Contains("approved", StringComparison.Ordinal), "the approval notice");
+        await h.WaitForShownAsync("dm-7", s => s.Length == 3 && s[2].Contains("approved", StringComparison.Ordinal), "the approval notice");
 
         h.Model.ThenText("Done.");
         await h.SayAsync("dm-7", "stranger", "do my errands");
@@ -62,7 +64,7 @@ public sealed class PluginChatTests
             }
             await h.WaitForStatusAsync("error", $"restarting in {seconds} s");
             Assert.Contains("exit code 3", (await h.ChannelAsync()).GetProperty("lastError").GetString(), StringComparison.Ordinal);
-            await Task.Delay(300);
+            await h.App.Time.WaitForTimerDueInAsync(TimeSpan.FromSeconds(seconds), "the restart back-off"); // parked: no restart until the clock moves
             Assert.False(File.Exists(h.PortFile), "restarted before the back-off elapsed on the clock");
             h.App.Time.Advance(TimeSpan.FromSeconds(seconds));
             await h.ConnectAsync();
