@@ -26,22 +26,40 @@ const provider = await startFakeProvider();
 const dataDir = mkdtempSync(join(tmpdir(), 'openmotoko-web-'));
 const profile = mkdtempSync(join(tmpdir(), 'openmotoko-chromium-'));
 const password = 'web-test-password';
-const daemon = spawn(binary, [...binaryArgs, 'serve', '--host', '127.0.0.1', '--port', '0', '--data-dir', dataDir], {
-  env: { ...process.env, OPENMOTOKO_PASSWORD: password, OPENMOTOKO_LOG_LEVEL: 'Information', TELEGRAM_API_BASE_URL: 'http://127.0.0.1:9' }, // Telegram: a closed port, never the real one
-  stdio: ['ignore', 'pipe', 'pipe'],
-});
 let log = '';
-const base = await new Promise((resolve, reject) => {
-  const timer = setTimeout(() => reject(new Error(`daemon did not start:\n${log}`)), 20000);
-  const onData = (data) => {
-    log += data;
-    const match = /listening on (http:\/\/[0-9.:]+)/.exec(log);
-    if (match) { clearTimeout(timer); resolve(match[1]); }
-  };
-  daemon.stdout.on('data', onData);
-  daemon.stderr.on('data', onData);
-  daemon.on('exit', (code) => reject(new Error(`daemon exited with ${code}:\n${log}`)));
-});
+let daemon;
+/** Starts the daemon on `port` (0: any free one) and resolves with its base URL once it listens. */
+function startDaemon(port) {
+  daemon = spawn(binary, [...binaryArgs, 'serve', '--host', '127.0.0.1', '--port', String(port), '--data-dir', dataDir], {
+    env: { ...process.env, OPENMOTOKO_PASSWORD: password, OPENMOTOKO_LOG_LEVEL: 'Information', TELEGRAM_API_BASE_URL: 'http://127.0.0.1:9' }, // Telegram: a closed port, never the real one
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const child = daemon;
+  let own = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`daemon did not start:\n${own}`)), 20000);
+    const onData = (data) => {
+      log += data;
+      own += data;
+      const match = /listening on (http:\/\/[0-9.:]+)/.exec(own);
+      if (match) { clearTimeout(timer); resolve(match[1]); }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('exit', (code) => { if (!child.stopping) reject(new Error(`daemon exited with ${code}:\n${own}`)); });
+  });
+}
+const base = await startDaemon(0);
+
+/** Stops the daemon (SIGTERM, as systemd does) and starts it again on the same port and data dir. */
+async function restart() {
+  const old = daemon;
+  old.stopping = true;
+  const exited = new Promise((resolve) => old.on('exit', resolve));
+  old.kill('SIGTERM');
+  await exited;
+  await startDaemon(new URL(base).port);
+}
 
 const context = await chromium.launchPersistentContext(profile, {
   executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
@@ -100,12 +118,13 @@ async function test(name, body) {
 
 /**
  * @typedef {{ test: (name: string, body: () => Promise<void>) => Promise<void>, page: import('playwright-core').Page,
- *   base: string, provider: { url: string, rule: (pattern: RegExp, reply: object) => void }, password: string, metrics: Record<string, number> }} Harness
+ *   base: string, provider: { url: string, rule: (pattern: RegExp, reply: object) => void }, password: string, metrics: Record<string, number>,
+ *   restart: () => Promise<void> }} Harness
  */
 const specs = readdirSync(new URL('./specs/', import.meta.url)).filter((name) => name.endsWith('.mjs')).sort();
 for (const spec of specs) {
   const { default: run } = await import(new URL(`./specs/${spec}`, import.meta.url).href);
-  await run({ test, page, base, provider, password, metrics });
+  await run({ test, page, base, provider, password, metrics, restart });
 }
 
 await context.close();

@@ -1,7 +1,8 @@
 // Activity: events arrive live (no reload) from a message sent elsewhere, the type filter narrows
-// the feed, the run shows with its sub-agent in the agents tree, and Kill cancels a running run.
+// the feed, the run shows with its sub-agent in the agents tree, Kill cancels a running run, and
+// while the daemon restarts the feed says so and, once back, shows what happened meanwhile.
 /** @param {import('../run.mjs').Harness} h */
-export default async function ({ test, page, provider }) {
+export default async function ({ test, page, provider, base, password, restart }) {
   provider.rule(/delegate the research/i, { tool: { name: 'spawn_agent', arguments: { task: 'Research how to count sheep', name: 'researcher' } }, answer: 'Delegated to a researcher.' });
   provider.rule(/research how to count sheep/i, { words: ['One ', 'sheep, ', 'two ', 'sheep, ', 'three ', 'sheep.'] });
   provider.rule(/tell a long story/i, { words: Array.from({ length: 80 }, (_, i) => `word${i} `) });
@@ -59,6 +60,26 @@ export default async function ({ test, page, provider }) {
     const run = page.getByRole('article', { name: 'Run Please tell a long story' });
     await run.locator('.badge.cancelled').waitFor({ timeout: 15000 });
     await page.locator('.feed-item.fresh').filter({ hasText: 'CANCELLED' }).first().waitFor();
+  });
+
+  await test('activity-reconnect', async () => {
+    await page.getByRole('status').filter({ hasText: 'Live' }).waitFor();
+    // The daemon restarts (an upgrade, systemd): the stream breaks and the page keeps trying. Its
+    // attempts are held back until a message from another device has come and gone meanwhile.
+    await page.route('**/api/events*', (route) => route.abort());
+    await restart();
+    await page.getByRole('status').filter({ hasText: 'Reconnecting…' }).waitFor();
+    const login = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ password }) });
+    const headers = { authorization: `Bearer ${(await login.json()).token}`, 'content-type': 'application/json' };
+    const conversation = await fetch(`${base}/api/conversations`, { method: 'POST', headers, body: '{}' }).then((r) => r.json());
+    const sent = await fetch(`${base}/api/conversations/${conversation.id}/messages`, { method: 'POST', headers, body: JSON.stringify({ content: 'Sent while the page was away' }) });
+    if (!sent.ok) throw new Error(`the message from elsewhere got ${sent.status}`);
+    const missed = page.locator('.feed-item').filter({ hasText: '“Sent while the page was away”' });
+    if (await missed.count()) throw new Error('a disconnected page showed a new event');
+    await page.unroute('**/api/events*');
+    await page.getByRole('status').filter({ hasText: 'Live' }).waitFor({ timeout: 15000 });
+    await missed.first().waitFor(); // fetched from the stored feed on reconnecting
+    await page.getByRole('article', { name: 'Run Sent while the page was away' }).waitFor(); // and the agents tree
   });
 
   await test('activity-leave-closes-feed', async () => {

@@ -70,7 +70,7 @@ export function Activity() {
     for (const type of EVENT_TYPES) source.addEventListener(type, onItem as EventListener);
     // Missed events (a slow reader, a reconnect) are fetched from the stored feed instead.
     source.addEventListener('dropped', () => loadHistory(current.current));
-    source.onopen = () => { setConnection('live'); if (broken) { broken = false; loadHistory(current.current); } };
+    source.onopen = () => { setConnection('live'); if (broken) { broken = false; loadHistory(current.current); refreshAgents(); } };
     source.onerror = () => {
       broken = true;
       if (source.readyState !== EventSource.CLOSED) { setConnection('reconnecting'); return; }
