@@ -21,6 +21,17 @@ export default async function ({ test, page, provider }) {
     await words.filter({ hasText: 'Every 15 minutes (UTC)' }).waitFor();
     await cron.fill('nope');
     await page.locator('.cron-preview .error').filter({ hasText: 'cron must have 5 fields' }).waitFor();
+    // Cronos's special days, in words, and previewed by the daemon as the words say.
+    for (const [expression, said] of [['0 9 L * *', 'At 09:00 on the last day of the month'], ['0 9 L-2 * *', 'At 09:00 on the last day of the month minus 2 days'],
+      ['0 9 15W * *', 'At 09:00 on the weekday nearest day 15 of the month'], ['0 9 LW * *', 'At 09:00 on the last weekday of the month'],
+      ['0 9 * * 5#3', 'At 09:00 on the third Friday of the month'], ['0 18 * * FRIL', 'At 18:00 on the last Friday of the month']]) {
+      await cron.fill(expression);
+      await words.filter({ hasText: `${said} (UTC)` }).waitFor();
+    }
+    const third = await page.evaluate(() => fetch('/api/scheduler/preview?cron=0%209%20*%20*%205%233&timezone=UTC').then((r) => r.json()));
+    if (third.next.length !== 5 || third.next.some((t) => new Date(t).getUTCDay() !== 5 || new Date(t).getUTCDate() < 15 || new Date(t).getUTCDate() > 21)) {
+      throw new Error(`third Fridays: ${JSON.stringify(third)}`);
+    }
     await cron.fill('0 7 * * 1-5');
     await words.filter({ hasText: 'At 07:00 on Monday through Friday (UTC)' }).waitFor();
     const next = page.getByRole('list', { name: 'Next 5 runs' }).getByRole('listitem');

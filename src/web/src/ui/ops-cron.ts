@@ -1,6 +1,6 @@
 // A cron expression in words ("At 07:00 on Monday through Friday"), for the fields and macros the
-// scheduler takes (5 fields, 6 with seconds first, @daily ...). Returns null for what it cannot say
-// simply (L, W, #): the form then shows the next run times alone.
+// scheduler takes (5 fields, 6 with seconds first, @daily ...), with Cronos's L, W and # days.
+// Returns null for what it cannot say simply: the form then shows the next run times alone.
 
 const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 const MONTHS = ['', 'January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
@@ -13,8 +13,32 @@ const MACROS: Record<string, string> = {
   '@every_minute': 'Every minute', '@every_second': 'Every second',
 };
 
-/** A field's parts: '*', a step over everything, a single value, a range or a list. */
-type Part = { kind: 'any' } | { kind: 'step'; step: number } | { kind: 'one'; value: number } | { kind: 'range'; from: number; to: number; step: number } | { kind: 'list'; items: Part[] };
+/** A field's parts: '*', a step over everything, a single value, a range or a list; and the special days. */
+type Part = { kind: 'any' } | { kind: 'step'; step: number } | { kind: 'one'; value: number } | { kind: 'range'; from: number; to: number; step: number } | { kind: 'list'; items: Part[] }
+  | { kind: 'special'; words: string };
+
+const ORDINALS = ['', 'first', 'second', 'third', 'fourth', 'fifth'];
+
+/** Day of month: L (last day), L-n (n days before it), nW (the weekday nearest day n), LW (the last weekday). */
+function specialDayOfMonth(field: string): Part | null {
+  const upper = field.toUpperCase();
+  if (upper === 'L') return { kind: 'special', words: 'on the last day of the month' };
+  if (upper === 'LW') return { kind: 'special', words: 'on the last weekday of the month' };
+  const before = /^L-(\d+)$/.exec(upper);
+  if (before) return { kind: 'special', words: `on the last day of the month minus ${Number(before[1])} ${before[1] === '1' ? 'day' : 'days'}` };
+  const nearest = /^(\d+)W$/.exec(upper);
+  if (nearest) return { kind: 'special', words: `on the weekday nearest day ${Number(nearest[1])} of the month` };
+  return null;
+}
+
+/** Day of week: dL (the last such day of the month), d#n (the n-th). */
+function specialDayOfWeek(field: string): Part | null {
+  const match = /^(\w+?)(L|#([1-5]))$/.exec(field.toUpperCase());
+  if (!match) return null;
+  const day = /^\d$/.test(match[1]) ? Number(match[1]) : DAY_NAMES.indexOf(match[1]);
+  if (day < 0 || day > 7) return null;
+  return { kind: 'special', words: `on the ${match[3] ? ORDINALS[Number(match[3])] : 'last'} ${DAYS[day]} of the month` };
+}
 
 function parse(field: string, names: string[] = []): Part | null {
   const number = (text: string) => {
@@ -79,6 +103,7 @@ function hourTail(hour: Part): string {
     case 'range': return hour.step === 1 ? `, from ${two(hour.from)}:00 through ${two(hour.to)}:59` : `, every ${hour.step} hours from ${two(hour.from)}:00 through ${two(hour.to)}:59`;
     case 'step': return `, every ${hour.step} hours`;
     case 'list': return `, in hours ${span(hour, (n) => two(n), 'hour')}`;
+    default: return '';
   }
 }
 
@@ -89,12 +114,15 @@ export function describeCron(expression: string): string | null {
   const fields = text.split(' ');
   if (fields.length !== 5 && fields.length !== 6) return null;
   if (fields.length === 5) fields.unshift('0');
-  const [second, minute, hour, dom, month, dow] = [parse(fields[0]), parse(fields[1]), parse(fields[2]), parse(fields[3]),
-    parse(fields[4], MONTH_NAMES), parse(fields[5], DAY_NAMES)];
+  const [second, minute, hour, dom, month, dow] = [parse(fields[0]), parse(fields[1]), parse(fields[2]),
+    specialDayOfMonth(fields[3]) ?? parse(fields[3]), parse(fields[4], MONTH_NAMES), specialDayOfWeek(fields[5]) ?? parse(fields[5], DAY_NAMES)];
   if (!second || !minute || !hour || !dom || !month || !dow) return null;
   const parts = [timeOfDay(second, minute, hour)];
-  if (dom.kind !== 'any') parts.push(`on ${dom.kind === 'step' ? span(dom, String, 'day') : `day ${span(dom, String, 'day')}`} of the month`);
-  if (dow.kind !== 'any') parts.push(`${dom.kind !== 'any' ? 'and ' : ''}on ${span(dow, (n) => DAYS[n] ?? '?', 'day of the week')}`);
+  if (dom.kind === 'special') parts.push(dom.words);
+  else if (dom.kind !== 'any') parts.push(`on ${dom.kind === 'step' ? span(dom, String, 'day') : `day ${span(dom, String, 'day')}`} of the month`);
+  const and = dom.kind !== 'any' ? 'and ' : '';
+  if (dow.kind === 'special') parts.push(and + dow.words);
+  else if (dow.kind !== 'any') parts.push(`${and}on ${span(dow, (n) => DAYS[n] ?? '?', 'day of the week')}`);
   if (month.kind !== 'any') parts.push(`in ${span(month, (n) => MONTHS[n] ?? '?', 'month')}`);
   const words = parts.join(' ');
   return words.includes('?') ? null : words;
