@@ -28,10 +28,17 @@ const profile = mkdtempSync(join(tmpdir(), 'openmotoko-chromium-'));
 const password = 'web-test-password';
 let log = '';
 let daemon;
+let overrides = {};
+/** The daemon's environment: the harness's password and log level, with `overrides` (null removes a variable). */
+function environment() {
+  const env = { ...process.env, OPENMOTOKO_PASSWORD: password, OPENMOTOKO_LOG_LEVEL: 'Information', TELEGRAM_API_BASE_URL: 'http://127.0.0.1:9', ...overrides }; // Telegram: a closed port, never the real one
+  for (const [name, value] of Object.entries(env)) if (value === null || value === undefined) delete env[name];
+  return env;
+}
 /** Starts the daemon on `port` (0: any free one) and resolves with its base URL once it listens. */
 function startDaemon(port) {
   daemon = spawn(binary, [...binaryArgs, 'serve', '--host', '127.0.0.1', '--port', String(port), '--data-dir', dataDir], {
-    env: { ...process.env, OPENMOTOKO_PASSWORD: password, OPENMOTOKO_LOG_LEVEL: 'Information', TELEGRAM_API_BASE_URL: 'http://127.0.0.1:9' }, // Telegram: a closed port, never the real one
+    env: environment(),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const child = daemon;
@@ -51,14 +58,29 @@ function startDaemon(port) {
 }
 const base = await startDaemon(0);
 
-/** Stops the daemon (SIGTERM, as systemd does) and starts it again on the same port and data dir. */
-async function restart() {
+/**
+ * Stops the daemon (SIGTERM, as systemd does) and starts it again on the same port and data dir,
+ * with `environment` overrides from then on (null removes a variable) and `whileStopped` run between.
+ */
+async function restart({ environment: changes = {}, whileStopped = async () => {} } = {}) {
   const old = daemon;
   old.stopping = true;
   const exited = new Promise((resolve) => old.on('exit', resolve));
   old.kill('SIGTERM');
   await exited;
+  overrides = { ...overrides, ...changes };
+  await whileStopped();
   await startDaemon(new URL(base).port);
+}
+
+/** Runs an `openmotoko` command on the harness's data dir with `input` on stdin; resolves with its exit code and output. */
+function cli(args, input = '') {
+  const child = spawn(binary, [...binaryArgs, ...args, '--data-dir', dataDir], { env: environment(), stdio: ['pipe', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (data) => { output += data; });
+  child.stderr.on('data', (data) => { output += data; });
+  child.stdin.end(input);
+  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, output })));
 }
 
 const context = await chromium.launchPersistentContext(profile, {
@@ -119,12 +141,13 @@ async function test(name, body) {
 /**
  * @typedef {{ test: (name: string, body: () => Promise<void>) => Promise<void>, page: import('playwright-core').Page,
  *   base: string, provider: { url: string, rule: (pattern: RegExp, reply: object) => void }, password: string, metrics: Record<string, number>,
- *   restart: () => Promise<void> }} Harness
+ *   restart: (options?: { environment?: Record<string, string | null>, whileStopped?: () => Promise<void> }) => Promise<void>,
+ *   cli: (args: string[], input?: string) => Promise<{ code: number, output: string }> }} Harness
  */
 const specs = readdirSync(new URL('./specs/', import.meta.url)).filter((name) => name.endsWith('.mjs')).sort();
 for (const spec of specs) {
   const { default: run } = await import(new URL(`./specs/${spec}`, import.meta.url).href);
-  await run({ test, page, base, provider, password, metrics, restart });
+  await run({ test, page, base, provider, password, metrics, restart, cli });
 }
 
 await context.close();

@@ -1,7 +1,8 @@
 // Settings: a masked provider key, the system prompt, the default model, the theme, and the password
-// (which the harness sets through OPENMOTOKO_PASSWORD, so the daemon refuses to change it and says why).
+// (refused while it comes from OPENMOTOKO_PASSWORD, as the harness starts it; changed once the daemon
+// is restarted with a password set by `openmotoko passwd`, which ends every other session).
 /** @param {import('../run.mjs').Harness} h */
-export default async function ({ test, page, password }) {
+export default async function ({ test, page, base, password, restart, cli }) {
   const screen = page.getByRole('main');
   const readSettings = () => page.evaluate(() => fetch('/api/settings').then((r) => r.json()));
 
@@ -58,5 +59,33 @@ export default async function ({ test, page, password }) {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Chat' }).click();
     await page.getByLabel('Message', { exact: true }).waitFor();
     await page.evaluate(() => fetch('/api/settings', { method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: '{"systemPrompt":null}' }));
+  });
+
+  await test('settings-password-changed', async () => {
+    // A password set with `openmotoko passwd` (no OPENMOTOKO_PASSWORD) is the owner's to change here.
+    const [stored, changed] = ['a-stored-password-1', 'a-changed-password-2'];
+    await restart({ environment: { OPENMOTOKO_PASSWORD: null }, whileStopped: async () => {
+      const passwd = await cli(['passwd'], `${stored}\n${stored}\n`);
+      if (passwd.code !== 0) throw new Error(`passwd exited with ${passwd.code}: ${passwd.output}`);
+    } });
+    const login = (pw) => fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ password: pw }) });
+    const phone = (await (await login(stored)).json()).token; // another device's session
+    await page.reload(); // passwd ended every session, this page's too
+    await page.getByLabel('Password').fill(stored);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click();
+    const form = page.getByRole('form', { name: 'Password' });
+    await form.getByLabel('Current password').fill(stored);
+    await form.getByLabel('New password', { exact: true }).fill(changed);
+    await form.getByLabel('Repeat the new password').fill(changed);
+    await form.getByRole('button', { name: 'Change password' }).click();
+    await form.getByRole('status').filter({ hasText: 'Password changed. Every other session was signed out.' }).waitFor();
+    const statuses = [
+      (await fetch(`${base}/api/settings`, { headers: { authorization: `Bearer ${phone}` } })).status,
+      await page.evaluate(() => fetch('/api/settings').then((r) => r.status)),
+      (await login(stored)).status,
+      (await login(changed)).status,
+    ];
+    if (statuses.join() !== '401,200,401,200') throw new Error(`other session, this page, old password, new password: ${statuses}`);
   });
 }
