@@ -8,7 +8,8 @@ namespace OpenMotoko.Channels.Plugins;
 
 /// <summary>
 /// Installs a plugin: an npm package (<c>npm install --ignore-scripts</c> into its own directory under
-/// the data dir, without a shell, with a timeout and without the daemon's environment) or a local
+/// the data dir, without a shell, with a timeout and with none of the daemon's environment but npm's
+/// own configuration and the proxy variables) or a local
 /// executable or package directory used in place. The entry comes from package.json's <c>openmotoko</c> field.
 /// </summary>
 internal sealed partial class PluginInstaller(PluginStore plugins, PluginRunner runner, EnvironmentSnapshot environment, TimeProvider time,
@@ -55,9 +56,16 @@ internal sealed partial class PluginInstaller(PluginStore plugins, PluginRunner 
         var npm = Executables.Find("npm", searchPath)
             ?? throw Failed("npm is not on the daemon's PATH, so npm packages cannot be installed. Install Node.js (with npm), or install the plugin from a local path: {\"path\": \"/abs/path\"}.");
         Directory.CreateDirectory(home);
+        var npmEnvironment = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var name in environment.Names.Where(NpmSees))
+        {
+            npmEnvironment[name] = environment.Get(name)!;
+        }
+        npmEnvironment["PATH"] = searchPath;
+        npmEnvironment["HOME"] = home;
+        npmEnvironment["npm_config_update_notifier"] = "false";
         var result = await new CommandRunner(time).RunAsync(
-            [npm, "install", "--ignore-scripts", "--no-audit", "--no-fund", "--prefix", home, package], home,
-            new Dictionary<string, string> { ["PATH"] = searchPath, ["HOME"] = home, ["npm_config_update_notifier"] = "false" },
+            [npm, "install", "--ignore-scripts", "--no-audit", "--no-fund", "--prefix", home, package], home, npmEnvironment,
             NpmTimeout, cancellationToken);
         if (result.ExitCode != 0)
         {
@@ -68,6 +76,17 @@ internal sealed partial class PluginInstaller(PluginStore plugins, PluginRunner 
         PluginsLog.Installed(logger, Path.GetFileName(home), PluginSources.Npm, package);
         return Path.Combine(home, "node_modules", PluginInstallRequest.NameOf(package));
     }
+
+    /// <summary>
+    /// The daemon's variables npm gets besides PATH and HOME: npm's own configuration (a private
+    /// registry, its token, a cache, <c>npm_config_userconfig</c> for an .npmrc) and what a network
+    /// may need (proxies, Node's extra CA certificates behind a TLS-inspecting proxy). Nothing else
+    /// of the daemon's environment (provider keys, the password) reaches npm or the package.
+    /// </summary>
+    private static bool NpmSees(string name) =>
+        name.StartsWith("npm_config_", StringComparison.OrdinalIgnoreCase)
+        || name.Equals("HTTP_PROXY", StringComparison.OrdinalIgnoreCase) || name.Equals("HTTPS_PROXY", StringComparison.OrdinalIgnoreCase)
+        || name.Equals("NO_PROXY", StringComparison.OrdinalIgnoreCase) || name.Equals("NODE_EXTRA_CA_CERTS", StringComparison.Ordinal);
 
     /// <summary>The argv of a package directory's entry (package.json's <c>openmotoko</c> field, inside the directory).</summary>
     private string Command(string dir)

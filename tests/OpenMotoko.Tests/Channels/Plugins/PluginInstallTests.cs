@@ -137,4 +137,75 @@ public sealed class PluginInstallTests
         Assert.Contains("npm is not on the daemon's PATH", error.GetProperty("error").GetString(), StringComparison.Ordinal);
         Directory.Delete(empty);
     }
+
+    [NpmFact]
+    public async Task An_npm_package_installs_from_the_registry_npm_is_configured_with_and_then_chats()
+    {
+        await using var registry = await FakeNpmRegistry.StartAsync(PluginHarness.ExampleDir);
+        await using var h = await PluginHarness.StartAsync(install: false, extraEnvironment: new() { ["npm_config_registry"] = registry.Url });
+        using var response = await h.Client.PostAsJsonAsync("/api/channel-plugins/install", new { packageName = "openmotoko-loopback", id = PluginHarness.Id });
+        Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        Assert.Contains("/openmotoko-loopback/-/openmotoko-loopback-1.0.0.tgz", registry.Requests);
+
+        var plugin = await h.Client.GetFromJsonAsync<JsonElement>($"/api/channel-plugins/{PluginHarness.Id}");
+        Assert.Equal("npm", plugin.GetProperty("source").GetString());
+        var installed = Path.Combine(h.App.DataDir, "plugins", PluginHarness.Id, "node_modules", "openmotoko-loopback", "plugin.js");
+        Assert.Equal(installed, plugin.GetProperty("command")[1].GetString());
+        await h.WaitForNameAsync();
+        await h.ConfigureAsync(new { dmPolicy = "open", config = new { portFile = h.PortFile } });
+        h.Model.ThenText("Installed from npm.");
+        await h.SayAsync("chat-npm", "ann", "hello");
+        await h.WaitForShownAsync("chat-npm", s => s.Length > 0 && s[^1] == "Installed from npm.", "an answer through the npm-installed plugin");
+
+        using var remove = await h.Client.DeleteAsync($"/api/channel-plugins/{PluginHarness.Id}");
+        Assert.Equal(HttpStatusCode.NoContent, remove.StatusCode);
+        Assert.False(Directory.Exists(Path.Combine(h.App.DataDir, "plugins", PluginHarness.Id)), "an npm plugin's files go with it");
+    }
+
+    [NpmFact]
+    public async Task A_package_the_registry_does_not_have_is_a_clear_error_and_leaves_nothing()
+    {
+        await using var registry = await FakeNpmRegistry.StartAsync(PluginHarness.ExampleDir);
+        await using var h = await PluginHarness.StartAsync(install: false, extraEnvironment: new() { ["npm_config_registry"] = registry.Url });
+        using var response = await h.Client.PostAsJsonAsync("/api/channel-plugins/install", new { packageName = "openmotoko-nowhere" });
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var error = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("PLUGIN_INSTALL_FAILED", error.GetProperty("code").GetString());
+        Assert.Contains("npm install openmotoko-nowhere failed", error.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Contains("/openmotoko-nowhere", registry.Requests);
+        Assert.False(Directory.Exists(Path.Combine(h.App.DataDir, "plugins", "openmotoko-nowhere")));
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task Npm_sees_its_own_configuration_and_the_proxies_and_none_of_the_daemons_secrets()
+    {
+        var bin = Directory.CreateTempSubdirectory("openmotoko-fakenpm-").FullName;
+        var seen = Path.Combine(bin, "env.txt");
+        var npm = Path.Combine(bin, "npm");
+        File.WriteAllText(npm, $"#!/bin/sh\n/usr/bin/env > '{seen}'\necho 'npm error 404 Not Found' >&2\nexit 1\n");
+        File.SetUnixFileMode(npm, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        await using var h = await PluginHarness.StartAsync(install: false, extraEnvironment: new()
+        {
+            ["PATH"] = bin,
+            ["npm_config_registry"] = "http://registry.example:4873/",
+            ["HTTPS_PROXY"] = "http://proxy.example:3128",
+            ["NODE_EXTRA_CA_CERTS"] = "/etc/ssl/certs/office-proxy.pem",
+            ["TELEGRAM_BOT_TOKEN"] = "123456789:AAHsecret-the-package-must-not-see",
+        });
+        using var response = await h.Client.PostAsJsonAsync("/api/channel-plugins/install", new { packageName = "openmotoko-foo" });
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("npm error 404 Not Found", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetString(), StringComparison.Ordinal);
+
+        var variables = File.ReadAllLines(seen).Select(line => line.Split('=', 2)[0]).ToHashSet(StringComparer.Ordinal);
+        Assert.Contains("npm_config_registry", variables);
+        Assert.Contains("HTTPS_PROXY", variables);
+        Assert.Contains("NODE_EXTRA_CA_CERTS", variables);
+        var text = File.ReadAllText(seen);
+        foreach (var secret in new[] { TestApp.Password, "sk-test-plugins-0123456789", "AAHsecret-the-package-must-not-see" })
+        {
+            Assert.DoesNotContain(secret, text, StringComparison.Ordinal);
+        }
+        Directory.Delete(bin, recursive: true);
+    }
 }
