@@ -31,7 +31,7 @@ internal sealed partial class IdleMemoryTrim(TimeProvider time, ILogger<IdleMemo
     {
     }
 
-    /// <summary>How many times it has trimmed (for tests and the log).</summary>
+    /// <summary>How many times it has trimmed.</summary>
     public int Trims { get; private set; }
 
     public Task StartAsync(CancellationToken cancellationToken)
