@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Formats.Tar;
 using System.IO.Compression;
-using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
@@ -88,17 +87,4 @@ internal sealed class FakeNpmRegistry : IAsyncDisposable
     }
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();
-}
-
-/// <summary>A test that runs the real npm; skipped with the reason where npm is not on the PATH.</summary>
-internal sealed class NpmFactAttribute : FactAttribute
-{
-    public NpmFactAttribute([CallerMemberName] string test = "", [CallerFilePath] string file = "")
-    {
-        if (OpenMotoko.Skills.Shell.Executables.Find("npm", Environment.GetEnvironmentVariable("PATH") ?? "") is null)
-        {
-            Skip = "needs npm on the PATH (Node.js, which the web app's build needs too)";
-            DisplayName = $"{Path.GetFileNameWithoutExtension(file)}.{test} (skipped: {Skip})";
-        }
-    }
 }
