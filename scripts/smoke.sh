@@ -36,6 +36,17 @@ health="$(curl -sf "$url/api/health")" || fail "GET /api/health"
 [[ "$health" == *'"status":"ok"'* ]] || fail "health said: $health"
 echo "smoke: health ok: $health"
 
+# The huge-page hint linked into the executable (src/OpenMotoko/Native/hugepage_hint.c): the
+# anonymous region right after the executable's own mappings, where the runtime rehydrates its type
+# data, carries the kernel's "hg" flag (MADV_HUGEPAGE). Checked where the kernel has huge pages.
+if [ -d /sys/kernel/mm/transparent_hugepage ] && [ -r "/proc/$pid/smaps" ]; then
+  flags="$(awk -v exe="$(readlink -f "$bin")" '
+    /^[0-9a-f]+-[0-9a-f]+ / { want = (after && NF < 6); after = ($6 == exe); next }
+    want && /^VmFlags:/ { print; exit }' "/proc/$pid/smaps")"
+  [[ " $flags " == *" hg "* ]] || fail "the region after the executable is not advised for huge pages ($flags)"
+  echo "smoke: the rehydrated type data is advised for huge pages"
+fi
+
 login="$(curl -sf -X POST "$url/api/auth/login" -H 'Content-Type: application/json' -d "{\"password\":\"$password\"}")" || fail "login"
 token="$(printf '%s' "$login" | sed -n 's/.*"token":"\([^"]*\)".*/\1/p')"
 [ -n "$token" ] || fail "no token in the login answer"
