@@ -55,7 +55,7 @@ internal static class ActivityApi
         return group;
     }
 
-    private static async Task<Ok<ActivityPage>> ListActivity([AsParameters] ActivityListQuery query, ActivityLog log, CancellationToken cancellationToken)
+    private static async Task<Ok<ActivityPage>> ListActivity([AsParameters] ActivityListQuery query, [FromServices] ActivityLog log, CancellationToken cancellationToken)
     {
         var (items, total) = await log.ListAsync(query.ToQuery(), cancellationToken);
         return TypedResults.Ok(new ActivityPage(items, total));

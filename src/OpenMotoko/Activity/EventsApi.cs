@@ -3,6 +3,7 @@ using System.Net.WebSockets;
 using System.Text;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using OpenMotoko.Hosting;
 
 namespace OpenMotoko.Activity;
@@ -23,11 +24,11 @@ internal static class EventsApi
         return app;
     }
 
-    private static LiveEventStream StreamEvents([AsParameters] LiveEventsQuery query, LiveFeed feed) =>
+    private static LiveEventStream StreamEvents([AsParameters] LiveEventsQuery query, [FromServices] LiveFeed feed) =>
         new(feed.Connect(query.Filter()), feed.Abandoned);
 
     private static async Task<Results<EmptyHttpResult, JsonHttpResult<ApiError>>> ConnectSocket(
-        [AsParameters] LiveEventsQuery query, HttpContext context, LiveFeed feed, DaemonOptions options, TimeProvider time)
+        [AsParameters] LiveEventsQuery query, HttpContext context, [FromServices] LiveFeed feed, [FromServices] DaemonOptions options, [FromServices] TimeProvider time)
     {
         if (!context.WebSockets.IsWebSocketRequest)
         {

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using OpenMotoko.Agent.Delegation;
 using OpenMotoko.Hosting;
 
@@ -22,7 +23,7 @@ internal static class AgentsApi
         return group;
     }
 
-    private static async Task<Ok<AgentRunPage>> List(AgentSupervisor supervisor, AgentRunStore store, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<Ok<AgentRunPage>> List([FromServices] AgentSupervisor supervisor, [FromServices] AgentRunStore store, [FromServices] TimeProvider time, CancellationToken cancellationToken)
     {
         var since = (time.GetUtcNow() - RecentWindow).ToUnixTimeMilliseconds();
         var views = supervisor.Entries.Select(e => e.View()).Where(v => AgentStatus.IsLive(v.Status) || v.FinishedAt >= since).ToList();
@@ -32,19 +33,19 @@ internal static class AgentsApi
         return TypedResults.Ok(new AgentRunPage(items, items.Length));
     }
 
-    private static async Task<Results<Ok<AgentRunView>, JsonHttpResult<ApiError>>> Get(string id, AgentSupervisor supervisor, AgentRunStore store,
+    private static async Task<Results<Ok<AgentRunView>, JsonHttpResult<ApiError>>> Get(string id, [FromServices] AgentSupervisor supervisor, [FromServices] AgentRunStore store,
         CancellationToken cancellationToken) =>
         await FindAsync(id, supervisor, store, cancellationToken) is { } view ? TypedResults.Ok(view) : NotFound(id);
 
     /// <summary>Cancels the run and its descendants; a run that already ended is answered as it is.</summary>
-    private static async Task<Results<Ok<AgentRunView>, JsonHttpResult<ApiError>>> Cancel(string id, AgentSupervisor supervisor, AgentRunStore store,
+    private static async Task<Results<Ok<AgentRunView>, JsonHttpResult<ApiError>>> Cancel(string id, [FromServices] AgentSupervisor supervisor, [FromServices] AgentRunStore store,
         CancellationToken cancellationToken)
     {
         await supervisor.CancelTreeAsync(id);
         return await FindAsync(id, supervisor, store, cancellationToken) is { } view ? TypedResults.Ok(view) : NotFound(id);
     }
 
-    private static async Task<AgentRunView?> FindAsync(string id, AgentSupervisor supervisor, AgentRunStore store, CancellationToken cancellationToken)
+    private static async Task<AgentRunView?> FindAsync(string id, [FromServices] AgentSupervisor supervisor, [FromServices] AgentRunStore store, CancellationToken cancellationToken)
     {
         var view = supervisor.Find(id)?.View() ?? (await store.GetAsync(id, cancellationToken))?.View();
         if (view is null)

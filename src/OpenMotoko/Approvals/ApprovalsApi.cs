@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using OpenMotoko.Hosting;
 
 namespace OpenMotoko.Approvals;
@@ -17,12 +18,12 @@ internal static class ApprovalsApi
     public static RouteGroupBuilder MapApprovals(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/approvals");
-        group.MapGet("/", (ApprovalBroker broker) => TypedResults.Ok(broker.Pending()));
+        group.MapGet("/", ([FromServices] ApprovalBroker broker) => TypedResults.Ok(broker.Pending()));
         group.MapPost("/{id}", Decide).Validated<ApprovalAnswer>();
         return group;
     }
 
-    private static Results<Ok<ApprovalDecisionResponse>, JsonHttpResult<ApiError>> Decide(string id, ApprovalAnswer answer, ApprovalBroker broker) =>
+    private static Results<Ok<ApprovalDecisionResponse>, JsonHttpResult<ApiError>> Decide(string id, ApprovalAnswer answer, [FromServices] ApprovalBroker broker) =>
         broker.Decide(id, answer.Approve) switch
         {
             ApprovalDecision.Decided => TypedResults.Ok(new ApprovalDecisionResponse(id, answer.Approve)),

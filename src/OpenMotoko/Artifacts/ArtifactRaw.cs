@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Net.Http.Headers;
 using OpenMotoko.Hosting;
 
@@ -19,7 +20,7 @@ internal static class ArtifactRaw
     private const string NeverFramed = SandboxPolicy + "; frame-ancestors 'none'";
 
     public static async Task<Results<FileContentHttpResult, JsonHttpResult<ApiError>>> Get(
-        string id, HttpRequest request, HttpResponse response, ArtifactStore store, CancellationToken cancellationToken)
+        string id, HttpRequest request, HttpResponse response, [FromServices] ArtifactStore store, CancellationToken cancellationToken)
     {
         var inline = request.Query["inline"];
         if (inline.Count > 1 || (inline.Count == 1 && inline[0] is not ("true" or "false")))

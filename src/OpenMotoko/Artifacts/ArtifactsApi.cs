@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using OpenMotoko.Agent;
 using OpenMotoko.Events;
 using OpenMotoko.Hosting;
@@ -36,11 +37,11 @@ internal static class ArtifactsApi
         return group;
     }
 
-    private static async Task<Ok<ArtifactPage>> List([AsParameters] ArtifactListQuery query, ArtifactStore store, CancellationToken cancellationToken) =>
+    private static async Task<Ok<ArtifactPage>> List([AsParameters] ArtifactListQuery query, [FromServices] ArtifactStore store, CancellationToken cancellationToken) =>
         TypedResults.Ok(await store.ListAsync(query.Conversation, query.Page.Take, query.Page.Skip, cancellationToken));
 
     private static async Task<Results<Created<Artifact>, JsonHttpResult<ApiError>>> Create(
-        ArtifactBody body, ArtifactStore store, HttpResponse response, CancellationToken cancellationToken)
+        ArtifactBody body, [FromServices] ArtifactStore store, HttpResponse response, CancellationToken cancellationToken)
     {
         if (await store.CreateAsync(body.Draft(), body.ConversationId, FromApi, cancellationToken) is not { } artifact)
         {
@@ -51,7 +52,7 @@ internal static class ArtifactsApi
     }
 
     private static async Task<Results<Ok<Artifact>, JsonHttpResult<ApiError>>> Get(
-        string id, ArtifactStore store, HttpResponse response, CancellationToken cancellationToken)
+        string id, [FromServices] ArtifactStore store, HttpResponse response, CancellationToken cancellationToken)
     {
         if (await store.GetAsync(id, null, cancellationToken) is not { } artifact)
         {
@@ -62,7 +63,7 @@ internal static class ArtifactsApi
     }
 
     private static async Task<Results<Ok<Artifact>, JsonHttpResult<ApiError>>> Patch(
-        string id, ArtifactBody body, ArtifactStore store, HttpRequest request, HttpResponse response, CancellationToken cancellationToken)
+        string id, ArtifactBody body, [FromServices] ArtifactStore store, HttpRequest request, HttpResponse response, CancellationToken cancellationToken)
     {
         var ifMatch = EntityTags.Parse(request.Headers.IfMatch);
         var result = await store.UpdateAsync(id, body.Changes(), ifMatch, null, FromApi, cancellationToken);
@@ -81,15 +82,15 @@ internal static class ArtifactsApi
         return TypedResults.Ok(result.Artifact);
     }
 
-    private static async Task<Results<NoContent, JsonHttpResult<ApiError>>> Delete(string id, ArtifactStore store, CancellationToken cancellationToken) =>
+    private static async Task<Results<NoContent, JsonHttpResult<ApiError>>> Delete(string id, [FromServices] ArtifactStore store, CancellationToken cancellationToken) =>
         await store.DeleteAsync(id, FromApi, cancellationToken) ? TypedResults.NoContent() : NotFound(id);
 
     private static async Task<Results<Ok<ArtifactVersionPage>, JsonHttpResult<ApiError>>> Versions(
-        string id, [AsParameters] PageQuery page, ArtifactStore store, CancellationToken cancellationToken) =>
+        string id, [AsParameters] PageQuery page, [FromServices] ArtifactStore store, CancellationToken cancellationToken) =>
         await store.VersionsAsync(id, page.Take, page.Skip, cancellationToken) is { } versions ? TypedResults.Ok(versions) : NotFound(id);
 
     private static async Task<Results<Ok<Artifact>, JsonHttpResult<ApiError>>> GetVersion(
-        string id, string version, ArtifactStore store, CancellationToken cancellationToken)
+        string id, string version, [FromServices] ArtifactStore store, CancellationToken cancellationToken)
     {
         if (!IsInteger(version))
         {

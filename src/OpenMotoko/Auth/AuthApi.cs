@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using OpenMotoko.Hosting;
 using OpenMotoko.Settings;
 
@@ -18,8 +19,8 @@ internal static class AuthApi
     }
 
     private static async Task<Results<Ok<LoginResponse>, JsonHttpResult<ApiError>>> Login(
-        LoginRequest request, HttpContext context, OwnerPassword password, LoginGuard guard, RequestRateLimiter limiter,
-        SettingsStore settings, SessionStore sessions, ILogger<LoginGuard> logger)
+        [FromBody] LoginRequest request, HttpContext context, [FromServices] OwnerPassword password, [FromServices] LoginGuard guard, [FromServices] RequestRateLimiter limiter,
+        [FromServices] SettingsStore settings, [FromServices] SessionStore sessions, [FromServices] ILogger<LoginGuard> logger)
     {
         var client = AccessControlMiddleware.ClientKey(context);
         var cancellationToken = context.RequestAborted;
@@ -79,7 +80,7 @@ internal static class AuthApi
         context.Response.Headers.CacheControl = "no-store";
     }
 
-    private static async Task<Ok<OkResponse>> Logout(HttpContext context, SessionStore sessions)
+    private static async Task<Ok<OkResponse>> Logout(HttpContext context, [FromServices] SessionStore sessions)
     {
         await sessions.DeleteAsync(context.Features.Get<Session>()!, context.RequestAborted);
         context.Response.Cookies.Delete(AccessControlMiddleware.CookieName, new CookieOptions

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using OpenMotoko.Hosting;
 
 namespace OpenMotoko.Auth;
@@ -53,7 +54,7 @@ internal sealed record PasswordChangeRequest(string? Current, string? New, IRead
 internal static class PasswordChange
 {
     public static async Task<Results<Ok<OkResponse>, JsonHttpResult<ApiError>>> ChangeAsync(
-        PasswordChangeRequest request, HttpContext context, OwnerPassword password, LoginGuard guard, ILogger<LoginGuard> logger)
+        PasswordChangeRequest request, HttpContext context, [FromServices] OwnerPassword password, [FromServices] LoginGuard guard, [FromServices] ILogger<LoginGuard> logger)
     {
         var cancellationToken = context.RequestAborted;
         if (password.IsFromEnvironment)

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using OpenMotoko.Hosting;
 using OpenMotoko.Settings;
 
@@ -23,7 +24,7 @@ internal static class TailscaleSignIn
     private static readonly IPNetwork TailnetV6 = IPNetwork.Parse("fd7a:115c:a1e0::/48");
 
     public static async Task<Results<Ok<LoginResponse>, JsonHttpResult<ApiError>>> SignInAsync(
-        HttpContext context, SettingsStore settings, SessionStore sessions, ILogger<LoginGuard> logger)
+        HttpContext context, [FromServices] SettingsStore settings, [FromServices] SessionStore sessions, [FromServices] ILogger<LoginGuard> logger)
     {
         if (settings.Get(SettingsCatalog.TailscaleIdentity) is not { ValueKind: JsonValueKind.True })
         {

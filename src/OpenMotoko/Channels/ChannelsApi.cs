@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using OpenMotoko.Hosting;
 
 namespace OpenMotoko.Channels;
@@ -39,7 +40,7 @@ internal static class ChannelsApi
         return group;
     }
 
-    private static async Task<Ok<ChannelView[]>> List(ChannelCatalog catalog, ChannelStates states, CancellationToken cancellationToken)
+    private static async Task<Ok<ChannelView[]>> List([FromServices] ChannelCatalog catalog, [FromServices] ChannelStates states, CancellationToken cancellationToken)
     {
         var views = new List<ChannelView>();
         foreach (var id in catalog.Ids)
@@ -49,8 +50,8 @@ internal static class ChannelsApi
         return TypedResults.Ok(views.ToArray());
     }
 
-    private static async Task<Results<Ok<ChannelView>, JsonHttpResult<ApiError>>> Put(string id, ChannelPutRequest input, ChannelCatalog catalog,
-        ChannelSupervisor supervisor, ChannelStates states, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<ChannelView>, JsonHttpResult<ApiError>>> Put(string id, ChannelPutRequest input, [FromServices] ChannelCatalog catalog,
+        [FromServices] ChannelSupervisor supervisor, [FromServices] ChannelStates states, CancellationToken cancellationToken)
     {
         if (await catalog.GetAsync(id, cancellationToken) is not { } current)
         {
@@ -61,12 +62,12 @@ internal static class ChannelsApi
         return TypedResults.Ok(View((await catalog.GetAsync(id, cancellationToken))!, states));
     }
 
-    private static async Task<Results<Ok<IReadOnlyList<SenderView>>, JsonHttpResult<ApiError>>> Senders(string id, ChannelCatalog catalog,
-        SenderStore senders, CancellationToken cancellationToken) =>
+    private static async Task<Results<Ok<IReadOnlyList<SenderView>>, JsonHttpResult<ApiError>>> Senders(string id, [FromServices] ChannelCatalog catalog,
+        [FromServices] SenderStore senders, CancellationToken cancellationToken) =>
         catalog.Knows(id) ? TypedResults.Ok(await senders.ListAsync(id, cancellationToken)) : NotFound(id);
 
-    private static async Task<Results<NoContent, JsonHttpResult<ApiError>>> RemoveSender(string id, string senderId, ChannelCatalog catalog,
-        SenderStore senders, CancellationToken cancellationToken)
+    private static async Task<Results<NoContent, JsonHttpResult<ApiError>>> RemoveSender(string id, string senderId, [FromServices] ChannelCatalog catalog,
+        [FromServices] SenderStore senders, CancellationToken cancellationToken)
     {
         if (!catalog.Knows(id))
         {
@@ -76,8 +77,8 @@ internal static class ChannelsApi
             : ApiErrors.NotFound($"Channel '{id}' has no sender '{senderId}'.");
     }
 
-    private static async Task<Results<Ok<PairingApproved>, JsonHttpResult<ApiError>>> Approve(string id, string code, ChannelCatalog catalog,
-        SenderStore senders, PairingNotices notices, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<PairingApproved>, JsonHttpResult<ApiError>>> Approve(string id, string code, [FromServices] ChannelCatalog catalog,
+        [FromServices] SenderStore senders, [FromServices] PairingNotices notices, CancellationToken cancellationToken)
     {
         if (!catalog.Knows(id))
         {

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using OpenMotoko.Agent;
 using OpenMotoko.Hosting;
 
@@ -26,17 +27,17 @@ internal static class ConversationsApi
         return group;
     }
 
-    private static async Task<Ok<ConversationPage>> List([AsParameters] PageQuery page, ConversationStore store, CancellationToken cancellationToken) =>
+    private static async Task<Ok<ConversationPage>> List([AsParameters] PageQuery page, [FromServices] ConversationStore store, CancellationToken cancellationToken) =>
         TypedResults.Ok(await store.ListAsync(page.Take, page.Skip, cancellationToken));
 
-    private static async Task<Created<Conversation>> Create(ConversationRequest input, ConversationStore store, CancellationToken cancellationToken)
+    private static async Task<Created<Conversation>> Create(ConversationRequest input, [FromServices] ConversationStore store, CancellationToken cancellationToken)
     {
         var conversation = await store.CreateAsync(Blank(input.Title.Value), Blank(input.SystemPrompt.Value), Blank(input.Model.Value), null, cancellationToken);
         return TypedResults.Created($"/api/conversations/{conversation.Id}", conversation);
     }
 
     private static async Task<Results<Ok<ConversationDetail>, JsonHttpResult<ApiError>>> Get(
-        string id, ConversationStore store, CancellationToken cancellationToken)
+        string id, [FromServices] ConversationStore store, CancellationToken cancellationToken)
     {
         if (await store.GetAsync(id, cancellationToken) is not { } conversation)
         {
@@ -46,7 +47,7 @@ internal static class ConversationsApi
     }
 
     private static async Task<Results<Ok<Conversation>, JsonHttpResult<ApiError>>> Patch(
-        string id, ConversationRequest input, ConversationStore store, CancellationToken cancellationToken)
+        string id, ConversationRequest input, [FromServices] ConversationStore store, CancellationToken cancellationToken)
     {
         if (await store.GetAsync(id, cancellationToken) is not { } current)
         {
@@ -62,7 +63,7 @@ internal static class ConversationsApi
     }
 
     private static async Task<Results<NoContent, JsonHttpResult<ApiError>>> Delete(
-        string id, ConversationStore store, AgentRuns runs, CancellationToken cancellationToken)
+        string id, [FromServices] ConversationStore store, [FromServices] AgentRuns runs, CancellationToken cancellationToken)
     {
         runs.CancelConversation(id);
         return await store.DeleteAsync(id, cancellationToken) ? TypedResults.NoContent() : NotFound(id);

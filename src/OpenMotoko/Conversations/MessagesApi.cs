@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using OpenMotoko.Agent;
 using OpenMotoko.Hosting;
 
@@ -17,7 +18,7 @@ internal static class MessagesApi
     public const string RunIdHeader = "X-Run-Id";
 
     public static async Task<Results<Ok<AssistantReply>, JsonHttpResult<ApiError>, RunEventStream>> Post(
-        string id, MessageRequest request, HttpContext context, TurnService turns)
+        string id, MessageRequest request, HttpContext context, [FromServices] TurnService turns)
     {
         var cancellationToken = context.RequestAborted;
         AgentRun run;

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using OpenMotoko.Hosting;
 
 namespace OpenMotoko.Costs;
@@ -32,7 +33,7 @@ internal static class CostsApi
         return group;
     }
 
-    private static async Task<Ok<TodayCosts>> GetToday(UsageStore store, CostCalendar calendar, CancellationToken cancellationToken)
+    private static async Task<Ok<TodayCosts>> GetToday([FromServices] UsageStore store, [FromServices] CostCalendar calendar, CancellationToken cancellationToken)
     {
         var (from, to) = calendar.Day(calendar.DateOf(calendar.Now));
         var providers = await store.ByProviderAsync(from, to, cancellationToken);
@@ -44,7 +45,7 @@ internal static class CostsApi
     }
 
     private static async Task<Results<Ok<List<CostDay>>, JsonHttpResult<ApiError>>> GetHistory(
-        string? days, UsageStore store, CostCalendar calendar, CancellationToken cancellationToken)
+        string? days, [FromServices] UsageStore store, [FromServices] CostCalendar calendar, CancellationToken cancellationToken)
     {
         var count = 30;
         if (days is not null && (!int.TryParse(days, NumberStyles.None, CultureInfo.InvariantCulture, out count) || count is < 1 or > 365))
@@ -71,7 +72,7 @@ internal static class CostsApi
 
     /// <summary>day = today, week = the last 7 days including today, month = this calendar month.</summary>
     private static async Task<Results<Ok<CostBreakdown>, JsonHttpResult<ApiError>>> GetBreakdown(
-        string? period, UsageStore store, CostCalendar calendar, CancellationToken cancellationToken)
+        string? period, [FromServices] UsageStore store, [FromServices] CostCalendar calendar, CancellationToken cancellationToken)
     {
         var today = calendar.DateOf(calendar.Now);
         (long From, long To)? range = period switch

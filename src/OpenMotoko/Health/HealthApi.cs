@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Mvc;
 using OpenMotoko.Hosting;
 
 namespace OpenMotoko.Health;
@@ -23,7 +24,7 @@ internal static class HealthApi
     public static IEndpointConventionBuilder MapHealth(this IEndpointRouteBuilder routes)
     {
         // Health is cheaper to serve than to count, so monitors are never rate limited.
-        return routes.MapGet("/api/health", (DaemonClock clock) =>
+        return routes.MapGet("/api/health", ([FromServices] DaemonClock clock) =>
         {
             var now = clock.Time.GetUtcNow();
             return TypedResults.Ok(new HealthResponse("ok", BuildInfo.Version, (long)(now - clock.StartedAt).TotalSeconds, now.ToUnixTimeMilliseconds()));

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.AspNetCore.Mvc;
 using OpenMotoko.Auth;
 using OpenMotoko.Events;
 using OpenMotoko.Hosting;
@@ -38,7 +39,7 @@ internal static class CompatApi
     }
 
     private static async Task<IResult> ListModels(
-        IEnumerable<ILlmProvider> providers, TimeProvider time, ProviderReachability reachability, ILoggerFactory loggers, CancellationToken cancellationToken)
+        [FromServices] IEnumerable<ILlmProvider> providers, [FromServices] TimeProvider time, [FromServices] ProviderReachability reachability, [FromServices] ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         var logger = loggers.CreateLogger("OpenMotoko.OpenAiCompat");
         var configured = providers.Where(p => p.IsConfigured).ToList();
@@ -48,7 +49,7 @@ internal static class CompatApi
     }
 
     private static async Task CompleteAsync(
-        HttpContext context, ModelSelector selector, ProviderRouter router, TimeProvider time, CancellationToken cancellationToken)
+        HttpContext context, [FromServices] ModelSelector selector, [FromServices] ProviderRouter router, [FromServices] TimeProvider time, CancellationToken cancellationToken)
     {
         // Only JSON: a form or text/plain body is what a cross-site page can send without asking.
         if (!context.Request.HasJsonContentType())

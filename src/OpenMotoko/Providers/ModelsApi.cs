@@ -1,6 +1,7 @@
 using System.Text.Json;
-using Microsoft.AspNetCore.Http.HttpResults;
 using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 
 namespace OpenMotoko.Providers;
 
@@ -33,7 +34,7 @@ internal static partial class ModelsApi
         routes.MapGet("/api/models", GetModels);
 
     private static async Task<Ok<ModelsResponse>> GetModels(
-        IEnumerable<ILlmProvider> providers, TimeProvider time, ProviderReachability reachability, ILoggerFactory loggers, CancellationToken cancellationToken)
+        [FromServices] IEnumerable<ILlmProvider> providers, [FromServices] TimeProvider time, [FromServices] ProviderReachability reachability, [FromServices] ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         var logger = loggers.CreateLogger("OpenMotoko.Providers.Models");
         var ordered = providers
@@ -45,7 +46,7 @@ internal static partial class ModelsApi
 
     /// <summary>Lists everything the models API and /v1/models show; a provider that fails gets an empty list and an error.</summary>
     public static async Task<ProviderModels> DescribeAsync(
-        ILlmProvider provider, TimeProvider time, ProviderReachability reachability, ILogger logger, CancellationToken cancellationToken)
+        ILlmProvider provider, [FromServices] TimeProvider time, [FromServices] ProviderReachability reachability, ILogger logger, CancellationToken cancellationToken)
     {
         if (reachability.KnownUnreachable(provider.Id) is { } down)
         {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using OpenMotoko.Hosting;
 
 namespace OpenMotoko.Registry;
@@ -21,7 +22,7 @@ internal static class RegistryApi
     }
 
     private static async Task<Results<Ok<RegistrySearchResponse>, JsonHttpResult<ApiError>>> Search(
-        HttpRequest request, RegistryIndexCache index, RegistryStore store, CancellationToken cancellationToken)
+        HttpRequest request, [FromServices] RegistryIndexCache index, [FromServices] RegistryStore store, CancellationToken cancellationToken)
     {
         var errors = RegistryQuery.Parse(request.Query, out var query);
         if (errors.Count > 0)
@@ -38,7 +39,7 @@ internal static class RegistryApi
         });
     }
 
-    private static Task<Results<Ok<RegistryRefreshResponse>, JsonHttpResult<ApiError>>> Refresh(RegistryIndexCache index, CancellationToken cancellationToken) =>
+    private static Task<Results<Ok<RegistryRefreshResponse>, JsonHttpResult<ApiError>>> Refresh([FromServices] RegistryIndexCache index, CancellationToken cancellationToken) =>
         Guard(async () =>
         {
             var snapshot = await index.GetAsync(forceRefresh: true, cancellationToken);
@@ -46,7 +47,7 @@ internal static class RegistryApi
         });
 
     private static async Task<Results<Ok<RegistryEntryView>, JsonHttpResult<ApiError>>> Detail(
-        string id, RegistryIndexCache index, RegistryStore store, CancellationToken cancellationToken) =>
+        string id, [FromServices] RegistryIndexCache index, [FromServices] RegistryStore store, CancellationToken cancellationToken) =>
         await Guard(async () =>
         {
             var snapshot = await index.GetAsync(forceRefresh: false, cancellationToken);
@@ -57,7 +58,7 @@ internal static class RegistryApi
         });
 
     private static async Task<Results<Created<RegistryInstallResponse>, JsonHttpResult<ApiError>>> Install(
-        RegistryInstallRequest body, RegistryInstaller installer, CancellationToken cancellationToken)
+        [FromBody] RegistryInstallRequest body, [FromServices] RegistryInstaller installer, CancellationToken cancellationToken)
     {
         if (RegistryInstaller.CheckId(body.Id) is { } problem)
         {
@@ -75,7 +76,7 @@ internal static class RegistryApi
     }
 
     private static async Task<Results<Ok<RegistryUninstallResponse>, JsonHttpResult<ApiError>>> Uninstall(
-        string id, RegistryInstaller installer, CancellationToken cancellationToken)
+        string id, [FromServices] RegistryInstaller installer, CancellationToken cancellationToken)
     {
         if (!RegistrySlug.IsValid(id))
         {
@@ -85,7 +86,7 @@ internal static class RegistryApi
     }
 
     private static async Task<Results<Ok<RegistryRateResponse>, JsonHttpResult<ApiError>>> Rate(
-        RegistryRateRequest body, RegistryClient client, CancellationToken cancellationToken)
+        [FromBody] RegistryRateRequest body, [FromServices] RegistryClient client, CancellationToken cancellationToken)
     {
         var errors = new List<ErrorDetail>();
         if (body.SkillId is null || !RegistrySlug.IsValid(body.SkillId))
@@ -112,7 +113,7 @@ internal static class RegistryApi
         });
     }
 
-    private static async Task<Dictionary<string, string>> InstalledVersions(RegistryStore store, CancellationToken cancellationToken) =>
+    private static async Task<Dictionary<string, string>> InstalledVersions([FromServices] RegistryStore store, CancellationToken cancellationToken) =>
         (await store.ListInstalledAsync(cancellationToken)).ToDictionary(r => r.Id, r => r.Version, StringComparer.Ordinal);
 
     /// <summary>Runs a registry operation and turns its <see cref="RegistryException"/> into the error envelope.</summary>

@@ -39,33 +39,33 @@ internal static class SchedulerApi
     }
 
     /// <summary>The next times of a cron expression, in the given zone or the one new tasks get.</summary>
-    private static Ok<SchedulePreview> Preview([AsParameters] SchedulePreviewQuery query, SettingsStore settings, TimeProvider time) =>
+    private static Ok<SchedulePreview> Preview([AsParameters] SchedulePreviewQuery query, [FromServices] SettingsStore settings, [FromServices] TimeProvider time) =>
         TypedResults.Ok(query.Compute(ScheduledTasks.DefaultZoneOf(settings), time.GetUtcNow().ToUnixTimeMilliseconds()));
 
-    private static async Task<Ok<TaskPage>> List([AsParameters] PageQuery page, SchedulerStore store, CancellationToken cancellationToken) =>
+    private static async Task<Ok<TaskPage>> List([AsParameters] PageQuery page, [FromServices] SchedulerStore store, CancellationToken cancellationToken) =>
         TypedResults.Ok(await store.ListAsync(page.Take, page.Skip, cancellationToken));
 
-    private static async Task<Created<ScheduledTask>> Create(TaskRequest input, ScheduledTasks tasks, CancellationToken cancellationToken)
+    private static async Task<Created<ScheduledTask>> Create(TaskRequest input, [FromServices] ScheduledTasks tasks, CancellationToken cancellationToken)
     {
         var task = await tasks.CreateAsync(input, cancellationToken);
         return TypedResults.Created($"/api/scheduler/tasks/{task.Id}", task);
     }
 
-    private static async Task<Ok<ScheduledTask>> Update(string id, TaskRequest input, ScheduledTasks tasks, CancellationToken cancellationToken) =>
+    private static async Task<Ok<ScheduledTask>> Update(string id, TaskRequest input, [FromServices] ScheduledTasks tasks, CancellationToken cancellationToken) =>
         TypedResults.Ok(await tasks.UpdateAsync(id, input, cancellationToken));
 
-    private static async Task<NoContent> Delete(string id, ScheduledTasks tasks, CancellationToken cancellationToken)
+    private static async Task<NoContent> Delete(string id, [FromServices] ScheduledTasks tasks, CancellationToken cancellationToken)
     {
         await tasks.DeleteAsync(id, cancellationToken);
         return TypedResults.NoContent();
     }
 
-    private static async Task<Ok<ScheduledTask>> Toggle(string id, ScheduledTasks tasks, CancellationToken cancellationToken) =>
+    private static async Task<Ok<ScheduledTask>> Toggle(string id, [FromServices] ScheduledTasks tasks, CancellationToken cancellationToken) =>
         TypedResults.Ok(await tasks.ToggleAsync(id, cancellationToken));
 
     /// <summary>202 with the started run; ?wait=true answers 200 with the run once it has finished.</summary>
     private static async Task<Results<Accepted<TaskRun>, Ok<TaskRun>>> Run(
-        string id, [FromQuery(Name = "wait")] bool? wait, ScheduledTasks tasks, CancellationToken cancellationToken)
+        string id, [FromQuery(Name = "wait")] bool? wait, [FromServices] ScheduledTasks tasks, CancellationToken cancellationToken)
     {
         var (run, completion) = await tasks.RunNowAsync(id, cancellationToken);
         if (wait == true)
@@ -75,7 +75,7 @@ internal static class SchedulerApi
         return TypedResults.Accepted($"/api/scheduler/tasks/{id}/runs", run);
     }
 
-    private static async Task<Ok<RunPage>> Runs(string id, [AsParameters] PageQuery page, ScheduledTasks tasks, SchedulerStore store,
+    private static async Task<Ok<RunPage>> Runs(string id, [AsParameters] PageQuery page, [FromServices] ScheduledTasks tasks, [FromServices] SchedulerStore store,
         CancellationToken cancellationToken)
     {
         await tasks.Find(id, cancellationToken);

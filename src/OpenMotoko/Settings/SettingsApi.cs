@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using OpenMotoko.Hosting;
 using OpenMotoko.Storage;
 
@@ -25,20 +26,20 @@ internal static class SettingsApi
     public static RouteGroupBuilder MapSettings(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/settings");
-        group.MapGet("/", (SettingsStore settings) => TypedResults.Ok(settings.ToMaskedJson()));
+        group.MapGet("/", ([FromServices] SettingsStore settings) => TypedResults.Ok(settings.ToMaskedJson()));
         group.MapPut("/", PutSettings).Validated<SettingsUpdate>();
-        group.MapGet("/budget", (SettingsStore settings) => TypedResults.Ok(settings.Budget));
+        group.MapGet("/budget", ([FromServices] SettingsStore settings) => TypedResults.Ok(settings.Budget));
         group.MapPut("/budget", PutBudget).Validated<BudgetUpdate>();
         return group;
     }
 
-    private static async Task<Ok<JsonObject>> PutSettings(SettingsUpdate update, SettingsStore settings, CancellationToken cancellationToken)
+    private static async Task<Ok<JsonObject>> PutSettings(SettingsUpdate update, [FromServices] SettingsStore settings, CancellationToken cancellationToken)
     {
         await settings.ApplyAsync(update.Body, cancellationToken);
         return TypedResults.Ok(settings.ToMaskedJson());
     }
 
-    private static async Task<Ok<BudgetSettings>> PutBudget(BudgetUpdate update, SettingsStore settings, CancellationToken cancellationToken)
+    private static async Task<Ok<BudgetSettings>> PutBudget(BudgetUpdate update, [FromServices] SettingsStore settings, CancellationToken cancellationToken)
     {
         var merged = new JsonObject { [SettingsCatalog.Budget] = JsonNode.Parse(update.Merged!.ToJson().GetRawText()) };
         await settings.ApplyAsync(JsonSerializer.SerializeToElement(merged, SettingsJsonContext.Default.JsonObject), cancellationToken);

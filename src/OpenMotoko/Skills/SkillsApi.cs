@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using OpenMotoko.Hosting;
 
 namespace OpenMotoko.Skills;
@@ -8,13 +9,13 @@ internal static class SkillsApi
     public static RouteGroupBuilder MapSkills(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/skills");
-        group.MapGet("/", (SkillCatalog catalog) => TypedResults.Ok(catalog.List()));
+        group.MapGet("/", ([FromServices] SkillCatalog catalog) => TypedResults.Ok(catalog.List()));
         group.MapPost("/{id}/toggle", Toggle);
         return group;
     }
 
     private static async Task<Results<Ok<SkillToggleResponse>, JsonHttpResult<ApiError>>> Toggle(
-        string id, SkillCatalog catalog, SkillStateStore state, ILogger<SkillCatalog> logger, CancellationToken cancellationToken)
+        string id, [FromServices] SkillCatalog catalog, [FromServices] SkillStateStore state, [FromServices] ILogger<SkillCatalog> logger, CancellationToken cancellationToken)
     {
         if (catalog.Find(id) is not { } skill)
         {

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using OpenMotoko.Hosting;
 
 namespace OpenMotoko.Tailscale;
@@ -30,7 +31,7 @@ internal static class TailscaleApi
     }
 
     /// <summary>Always answers: a missing CLI is installed=false, a stopped or logged-out one running=false.</summary>
-    private static async Task<Ok<TailscaleStatus>> GetStatus(TailscaleCli cli, CancellationToken cancellationToken)
+    private static async Task<Ok<TailscaleStatus>> GetStatus([FromServices] TailscaleCli cli, CancellationToken cancellationToken)
     {
         if (cli.Path is null)
         {
@@ -54,14 +55,14 @@ internal static class TailscaleApi
         }
     }
 
-    private static async Task<Ok<List<TailscaleNode>>> GetNodes(TailscaleCli cli, CancellationToken cancellationToken)
+    private static async Task<Ok<List<TailscaleNode>>> GetNodes([FromServices] TailscaleCli cli, CancellationToken cancellationToken)
     {
         using var status = await RunningStatusAsync(cli, cancellationToken);
         return TypedResults.Ok(TailscaleStatusReader.Nodes(status.RootElement));
     }
 
     /// <summary>`tailscale serve --bg PORT`: the tailnet reaches the daemon at https://NODE.TAILNET.ts.net/ (Tailscale's certificate).</summary>
-    private static async Task<Ok<ServeStarted>> StartServe(TailscaleCli cli, IServer server, CancellationToken cancellationToken)
+    private static async Task<Ok<ServeStarted>> StartServe([FromServices] TailscaleCli cli, [FromServices] IServer server, CancellationToken cancellationToken)
     {
         using var status = await RunningStatusAsync(cli, cancellationToken);
         var port = server.Features.Get<IServerAddressesFeature>()?.Addresses.Select(a => new Uri(a).Port).FirstOrDefault()
@@ -74,7 +75,7 @@ internal static class TailscaleApi
             443));
     }
 
-    private static async Task<Ok<ServeStopped>> StopServe(TailscaleCli cli, CancellationToken cancellationToken)
+    private static async Task<Ok<ServeStopped>> StopServe([FromServices] TailscaleCli cli, CancellationToken cancellationToken)
     {
         using var _ = await RunningStatusAsync(cli, cancellationToken);
         Check(await cli.RunAsync(["serve", "--https=443", "off"], cancellationToken), "serve --https=443 off");
@@ -82,7 +83,7 @@ internal static class TailscaleApi
     }
 
     /// <summary>`tailscale status --json` of a node that is logged in and up; a 503 naming the command to run otherwise.</summary>
-    private static async Task<JsonDocument> RunningStatusAsync(TailscaleCli cli, CancellationToken cancellationToken)
+    private static async Task<JsonDocument> RunningStatusAsync([FromServices] TailscaleCli cli, CancellationToken cancellationToken)
     {
         var outcome = await cli.RunAsync(["status", "--json"], cancellationToken);
         var root = Parse(outcome.Output)

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using OpenMotoko.Agent;
 using OpenMotoko.Events;
 using OpenMotoko.Hosting;
@@ -22,8 +23,8 @@ internal static class WebhookTrigger
     public const string SignatureHeader = "X-Hub-Signature-256";
 
     public static async Task<Results<Accepted<TriggerAccepted>, JsonHttpResult<ApiError>>> Trigger(
-        string id, HttpContext context, WebhookStore store, WebhookTurns turns, RequestRateLimiter limiter, SettingsStore settings,
-        EventBus bus, ILogger<WebhookStore> logger)
+        string id, HttpContext context, [FromServices] WebhookStore store, [FromServices] WebhookTurns turns, [FromServices] RequestRateLimiter limiter, [FromServices] SettingsStore settings,
+        [FromServices] EventBus bus, [FromServices] ILogger<WebhookStore> logger)
     {
         var cancellationToken = context.RequestAborted;
         if (await store.GetAsync(id, cancellationToken) is not { } webhook)

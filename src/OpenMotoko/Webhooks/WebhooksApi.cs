@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using OpenMotoko.Conversations;
 using OpenMotoko.Hosting;
 using OpenMotoko.Webhooks.Gmail;
@@ -32,14 +33,14 @@ internal static class WebhooksApi
         return group;
     }
 
-    private static async Task<Ok<WebhookPage>> List([AsParameters] PageQuery page, HttpContext context, WebhookStore store, CancellationToken cancellationToken)
+    private static async Task<Ok<WebhookPage>> List([AsParameters] PageQuery page, HttpContext context, [FromServices] WebhookStore store, CancellationToken cancellationToken)
     {
         var (items, total) = await store.ListAsync(page.Take, page.Skip, cancellationToken);
         return TypedResults.Ok(new WebhookPage([.. items.Select(w => w.View(TriggerUrl(context, w.Id)))], total));
     }
 
     private static async Task<Results<Created<WebhookWithSecret>, JsonHttpResult<ApiError>>> Create(
-        WebhookRequest input, HttpContext context, WebhookStore store, ConversationStore conversations, CancellationToken cancellationToken)
+        WebhookRequest input, HttpContext context, [FromServices] WebhookStore store, [FromServices] ConversationStore conversations, CancellationToken cancellationToken)
     {
         if (input.TargetConversationId is { } target && await conversations.GetAsync(target, cancellationToken) is null)
         {
@@ -50,18 +51,18 @@ internal static class WebhooksApi
     }
 
     private static async Task<Results<Ok<WebhookView>, JsonHttpResult<ApiError>>> Get(
-        string id, HttpContext context, WebhookStore store, CancellationToken cancellationToken) =>
+        string id, HttpContext context, [FromServices] WebhookStore store, CancellationToken cancellationToken) =>
         await store.GetAsync(id, cancellationToken) is { } webhook ? TypedResults.Ok(webhook.View(TriggerUrl(context, id))) : NotFound(id);
 
-    private static async Task<Results<NoContent, JsonHttpResult<ApiError>>> Delete(string id, WebhookStore store, CancellationToken cancellationToken) =>
+    private static async Task<Results<NoContent, JsonHttpResult<ApiError>>> Delete(string id, [FromServices] WebhookStore store, CancellationToken cancellationToken) =>
         await store.DeleteAsync(id, cancellationToken) ? TypedResults.NoContent() : NotFound(id);
 
     private static async Task<Results<Ok<WebhookView>, JsonHttpResult<ApiError>>> Toggle(
-        string id, HttpContext context, WebhookStore store, CancellationToken cancellationToken) =>
+        string id, HttpContext context, [FromServices] WebhookStore store, CancellationToken cancellationToken) =>
         await store.ToggleAsync(id, cancellationToken) is { } webhook ? TypedResults.Ok(webhook.View(TriggerUrl(context, id))) : NotFound(id);
 
     private static async Task<Results<Ok<WebhookWithSecret>, JsonHttpResult<ApiError>>> RotateSecret(
-        string id, HttpContext context, WebhookStore store, CancellationToken cancellationToken) =>
+        string id, HttpContext context, [FromServices] WebhookStore store, CancellationToken cancellationToken) =>
         await store.RotateSecretAsync(id, cancellationToken) is { } webhook ? TypedResults.Ok(webhook.WithSecret(TriggerUrl(context, id))) : NotFound(id);
 
     /// <summary>The URL callers post to, as this request reached the daemon (behind a trusted proxy: its scheme and host).</summary>

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using OpenMotoko.Hosting;
 
 namespace OpenMotoko.Channels.Plugins;
@@ -25,22 +26,22 @@ internal static class PluginsApi
         return group;
     }
 
-    private static Ok<PluginView[]> List(PluginStore plugins, ChannelStates states) =>
+    private static Ok<PluginView[]> List([FromServices] PluginStore plugins, [FromServices] ChannelStates states) =>
         TypedResults.Ok(plugins.All.Select(p => PluginView.From(p, states.Of(p.Id))).ToArray());
 
-    private static Results<Ok<PluginView>, JsonHttpResult<ApiError>> Get(string id, PluginStore plugins, ChannelStates states) =>
+    private static Results<Ok<PluginView>, JsonHttpResult<ApiError>> Get(string id, [FromServices] PluginStore plugins, [FromServices] ChannelStates states) =>
         plugins.Get(id) is { } plugin ? TypedResults.Ok(PluginView.From(plugin, states.Of(id))) : NotFound(id);
 
-    private static async Task<Created<PluginView>> Install(PluginInstallRequest input, PluginInstaller installer, ChannelCatalog catalog,
-        ChannelSupervisor supervisor, ChannelStates states, CancellationToken cancellationToken)
+    private static async Task<Created<PluginView>> Install(PluginInstallRequest input, [FromServices] PluginInstaller installer, [FromServices] ChannelCatalog catalog,
+        [FromServices] ChannelSupervisor supervisor, [FromServices] ChannelStates states, CancellationToken cancellationToken)
     {
         var plugin = await installer.InstallAsync(input, catalog.Knows, cancellationToken);
         await supervisor.RestartAsync(plugin.Id, cancellationToken);
         return TypedResults.Created($"/api/channel-plugins/{plugin.Id}", PluginView.From(plugin, states.Of(plugin.Id)));
     }
 
-    private static async Task<Results<NoContent, JsonHttpResult<ApiError>>> Remove(string id, PluginStore plugins, PluginRunner runner,
-        ChannelSupervisor supervisor, ILogger<PluginRunner> logger, CancellationToken cancellationToken)
+    private static async Task<Results<NoContent, JsonHttpResult<ApiError>>> Remove(string id, [FromServices] PluginStore plugins, [FromServices] PluginRunner runner,
+        [FromServices] ChannelSupervisor supervisor, [FromServices] ILogger<PluginRunner> logger, CancellationToken cancellationToken)
     {
         if (plugins.Get(id) is null)
         {

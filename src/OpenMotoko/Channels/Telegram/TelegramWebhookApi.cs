@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using OpenMotoko.Hosting;
 
 namespace OpenMotoko.Channels.Telegram;
@@ -16,7 +17,7 @@ internal static class TelegramWebhookApi
     /// <summary>An update is a few KiB; a message with every entity stays far under this.</summary>
     public const int MaxBodyBytes = 256 * 1024;
 
-    public static async Task<Results<Ok, JsonHttpResult<ApiError>>> Receive(string id, HttpContext context, ChannelSupervisor supervisor)
+    public static async Task<Results<Ok, JsonHttpResult<ApiError>>> Receive(string id, HttpContext context, [FromServices] ChannelSupervisor supervisor)
     {
         var cancellationToken = context.RequestAborted;
         if (supervisor.Webhook(id) is not { } webhook || context.Request.Headers[SecretHeader] is not [{ } given]

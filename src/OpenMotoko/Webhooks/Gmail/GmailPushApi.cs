@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using OpenMotoko.Hosting;
 using OpenMotoko.Settings;
 
@@ -15,7 +16,7 @@ namespace OpenMotoko.Webhooks.Gmail;
 internal static class GmailPushApi
 {
     public static async Task<Results<Ok, JsonHttpResult<ApiError>>> Push(
-        HttpContext context, SettingsStore settings, GmailStore store, GmailWorker worker)
+        HttpContext context, [FromServices] SettingsStore settings, [FromServices] GmailStore store, [FromServices] GmailWorker worker)
     {
         if (settings.GetString(SettingsCatalog.GmailPushToken) is not { } expected)
         {
