@@ -117,11 +117,15 @@ internal sealed class ConfigCommand : Command
     private static SettingsStore OpenStore(CliContext context, ParseResult parseResult) =>
         new(StorageCommand.OpenMigrated(parseResult.GetValue(DataDirOption), context.Environment), context.Environment, TimeProvider.System);
 
-    // For a terminal, not a web page: quotes and non-ASCII text as they are, not as \u0022.
-    private static readonly JsonSerializerOptions ShowOptions =
-        new(SettingsJsonContext.Default.Options) { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static string Show(JsonNode? value) => value is null ? "null" : value.ToJsonString(ShowJson.Options);
 
-    private static string Show(JsonNode? value) => value is null ? "null" : value.ToJsonString(ShowOptions);
+    /// <summary>Built on the first `config get`/`show`, not when the command line is: every other command starts without it.</summary>
+    private static class ShowJson
+    {
+        // For a terminal, not a web page: quotes and non-ASCII text as they are, not as \u0022.
+        public static readonly JsonSerializerOptions Options =
+            new(SettingsJsonContext.Default.Options) { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    }
 
     private static string SourceNote(SettingsStore store, string key) => store.SourceOf(key) switch
     {
