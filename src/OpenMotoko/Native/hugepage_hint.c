@@ -3,7 +3,7 @@
  * kernel to back the executable's zero-initialised data with transparent huge pages.
  *
  * Why: at every start the .NET runtime expands the binary's compressed type data into that region
- * (the ".hydrated" section, about 10 MB). In 4 KB pages that is about 2 500 page faults, a
+ * (the ".hydrated" section, about 10 MB). In 4 KB pages that is about 2 000 page faults, a
  * quarter of what `openmotoko version` costs; in 2 MB pages it is a handful. Kernels whose
  * transparent huge pages are set to "madvise" (Debian's and Ubuntu's default) only do that when
  * asked. Where the kernel has them "always", "never", or not at all, the call changes nothing or
@@ -15,7 +15,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-/* Below two huge pages the region cannot hold an aligned one worth the call. */
+/* A region under 4 MB holds at most one aligned huge page: not worth the call. */
 #define MIN_REGION (4u << 20)
 
 static int advise_executable(struct dl_phdr_info *info, size_t size, void *unused)
