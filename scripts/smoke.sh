@@ -47,6 +47,19 @@ if [ -d /sys/kernel/mm/transparent_hugepage ] && [ -r "/proc/$pid/smaps" ]; then
   echo "smoke: the rehydrated type data is advised for huge pages"
 fi
 
+# The code layout publish.sh records (scripts/layout_profile.py): what start-up ran sits together at
+# the front, so after start less than half of the executable's code mapping is resident (nearly all
+# of it without the layout). Recorded on x86-64 hosts; LAYOUT_PROFILE=0 publishes without it.
+if [ "$(uname -m)" = x86_64 ] && [ "${LAYOUT_PROFILE:-1}" != 0 ] && [ -r "/proc/$pid/smaps" ]; then
+  code="$(awk -v exe="$(readlink -f "$bin")" '
+    /^[0-9a-f]+-[0-9a-f]+ / { want = ($2 ~ /x/ && $6 == exe); next }
+    want && /^Size:/ { size = $2 } want && /^Rss:/ { print size, $2; exit }' "/proc/$pid/smaps")"
+  read -r code_kb resident_kb <<<"$code"
+  [ -n "$resident_kb" ] && [ $(( resident_kb * 2 )) -lt "$code_kb" ] ||
+    fail "$resident_kb of the $code_kb kB of code are resident after start: the binary was published without its code layout"
+  echo "smoke: code layout in effect: $resident_kb of $code_kb kB of code resident after start"
+fi
+
 login="$(curl -sf -X POST "$url/api/auth/login" -H 'Content-Type: application/json' -d "{\"password\":\"$password\"}")" || fail "login"
 token="$(printf '%s' "$login" | sed -n 's/.*"token":"\([^"]*\)".*/\1/p')"
 [ -n "$token" ] || fail "no token in the login answer"
