@@ -94,8 +94,8 @@ publish_into() {
 # 10 MB (idle RSS -8 MB, docs/benchmarks.md). The order comes from running an unstripped build of
 # the same sources under scripts/layout_trace.c (scripts/layout_profile.py); it is kept in
 # src/OpenMotoko/obj/layout and recorded again when the sources change. Recorded on x86-64 hosts
-# and used for every RID (the methods have the same names); LAYOUT_PROFILE=0, or a host where it
-# cannot be recorded, keeps the compiler's default order, with a note.
+# and used for every RID (on arm64 95 % of the names match; docs/architecture.md); LAYOUT_PROFILE=0,
+# or a host where it cannot be recorded, keeps the compiler's default order, with a note.
 layout="$root/src/OpenMotoko/obj/layout"
 order="$layout/hot-methods.txt"
 record_layout() {
