@@ -112,21 +112,25 @@ class Daemon:
 
 
 def exercise(daemon):
-    status, raw = daemon.call("POST", "/api/auth/login", {"password": PASSWORD})
-    if status != 200:
-        sys.exit(f"layout_profile: login answered {status}")
-    daemon.token = json.loads(raw)["token"]
+    """The requests a person's first minutes make. Any failure ends the recording: a profile that
+    silently missed the request path would lay out the binary for start-up alone."""
+    def ok(method, path, body=None, accept="application/json"):
+        status, raw = daemon.call(method, path, body, accept)
+        if not 200 <= status < 300:
+            sys.exit(f"layout_profile: {method} {path} answered {status}: {raw[:200]!r}")
+        return raw
+
+    daemon.token = json.loads(ok("POST", "/api/auth/login", {"password": PASSWORD}))["token"]
     for path in ("/", "/api/settings", "/api/settings/budget", "/api/conversations", "/api/models", "/api/costs/today",
                  "/api/costs/history", "/api/activity", "/api/skills", "/api/scheduler/tasks", "/api/channels",
                  "/api/agents", "/api/artifacts", "/api/webhooks", "/api/approvals"):
-        daemon.call("GET", path)
-    daemon.call("PUT", "/api/settings", {"defaultModel": "openai/gpt-4o-mini"})
-    status, raw = daemon.call("POST", "/api/conversations", {"title": "Profile"})
-    conversation = json.loads(raw)["id"]
+        ok("GET", path)
+    ok("PUT", "/api/settings", {"defaultModel": "openai/gpt-4o-mini"})
+    conversation = json.loads(ok("POST", "/api/conversations", {"title": "Profile"}))["id"]
     for _ in range(2):
-        daemon.call("POST", f"/api/conversations/{conversation}/messages", {"content": "Say hi."})
-        daemon.call("POST", f"/api/conversations/{conversation}/messages", {"content": "Say hi."}, accept="text/event-stream")
-    daemon.call("GET", f"/api/conversations/{conversation}")
+        ok("POST", f"/api/conversations/{conversation}/messages", {"content": "Say hi."})
+        ok("POST", f"/api/conversations/{conversation}/messages", {"content": "Say hi."}, accept="text/event-stream")
+    ok("GET", f"/api/conversations/{conversation}")
 
 
 def main():
@@ -158,9 +162,11 @@ def main():
         daemon.stop()
         with_provider = dict(env, OPENAI_API_KEY="sk-layout", OPENAI_BASE_URL=f"http://127.0.0.1:{upstream.server_address[1]}/v1")
         daemon = Daemon(tracer, offsets, binary, runs[2], data, with_provider)
-        exercise(daemon)
-        time.sleep(2)
-        daemon.stop()
+        try:
+            exercise(daemon)
+            time.sleep(2)
+        finally:
+            daemon.stop()  # also when a request failed: no traced daemon outlives the recording
 
         order, placed = [], set()
         for run in runs:
