@@ -1,5 +1,6 @@
-// Writes a brotli (.br) and a gzip (.gz) variant beside every built file worth compressing; the
-// daemon embeds all three and picks one by Accept-Encoding, so it never compresses at run time.
+// Writes a brotli (.br) and a gzip (.gz) variant beside every built file worth compressing. The
+// daemon embeds the variants instead of the file (WebApp.targets) and picks one by Accept-Encoding,
+// so it never compresses at run time; a client that accepts neither gets the gzip decompressed.
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';

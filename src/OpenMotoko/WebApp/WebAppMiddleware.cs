@@ -60,8 +60,9 @@ internal sealed class WebAppMiddleware(RequestDelegate next, WebAssets assets)
         {
             headers.ContentEncoding = encoding;
         }
-        await using var stream = asset.Open(encoding);
-        response.ContentLength = stream.Length;
+        var (content, length) = asset.Open(encoding);
+        await using var stream = content;
+        response.ContentLength = length;
         if (HttpMethods.IsGet(context.Request.Method))
         {
             await stream.CopyToAsync(response.Body, context.RequestAborted);

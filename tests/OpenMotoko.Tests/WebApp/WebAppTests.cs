@@ -116,6 +116,42 @@ public sealed partial class WebAppTests
     }
 
     [Fact]
+    public async Task A_client_without_gzip_gets_each_file_exactly_as_the_build_wrote_it()
+    {
+        // Compressed files are embedded as their variants only; the plain answer is the gzip decompressed.
+        await using var app = await TestApp.StartAsync();
+        var dist = Path.Combine(RepositoryRoot(), "src", "web", "dist");
+        var (script, style) = await AssetPathsAsync(app);
+        foreach (var path in new[] { "/index.html", script, style, "/sw.js", "/icon.svg" })
+        {
+            using var response = await Get(app, path, acceptEncoding: "identity");
+            var body = await response.Content.ReadAsByteArrayAsync();
+            var built = await File.ReadAllBytesAsync(Path.Combine(dist, path.TrimStart('/')));
+
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Empty(response.Content.Headers.ContentEncoding);
+            Assert.Equal(built.Length, response.Content.Headers.ContentLength);
+            Assert.Equal(built, body);
+            Assert.True(File.Exists(Path.Combine(dist, path.TrimStart('/') + ".gz")), $"{path} has no gzip variant: the test checks nothing");
+
+            using var head = await app.Client.SendAsync(new HttpRequestMessage(HttpMethod.Head, path));
+            Assert.Equal(built.Length, head.Content.Headers.ContentLength);
+        }
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "OpenMotoko.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+        throw new InvalidOperationException("OpenMotoko.sln not found above " + AppContext.BaseDirectory);
+    }
+
+    [Fact]
     public async Task Api_paths_and_missing_files_keep_their_json_404_and_head_has_no_body()
     {
         await using var app = await TestApp.StartAsync();
