@@ -16,6 +16,9 @@ internal static class ProviderHttp
     /// <summary>How long a provider may take to send response headers for one attempt.</summary>
     public static readonly TimeSpan AttemptTimeout = TimeSpan.FromMinutes(3);
 
+    /// <summary>How long one call may take to its response headers, retries and their waits included.</summary>
+    public static readonly TimeSpan TotalTimeout = TimeSpan.FromMinutes(10);
+
     /// <summary>How long a streaming body may stay silent before the call is abandoned.</summary>
     public static readonly TimeSpan StreamIdleTimeout = TimeSpan.FromMinutes(2);
 
@@ -26,23 +29,29 @@ internal static class ProviderHttp
     {
         services.AddHttpClient(ListClientName(providerId), client => client.Timeout = TimeSpan.FromSeconds(10));
         var builder = services.AddHttpClient(providerId, client => client.Timeout = Timeout.InfiniteTimeSpan);
-        builder.AddStandardResilienceHandler(options =>
-        {
-            options.AttemptTimeout.Timeout = AttemptTimeout;
-            options.TotalRequestTimeout.Timeout = TimeSpan.FromMinutes(10);
-            options.Retry.MaxRetryAttempts = 3;
-            options.Retry.BackoffType = DelayBackoffType.Exponential;
-            options.Retry.Delay = TimeSpan.FromSeconds(1);
-            options.Retry.MaxDelay = TimeSpan.FromSeconds(60);
-            options.Retry.UseJitter = true;
-            options.Retry.ShouldRetryAfterHeader = true;
-            options.Retry.ShouldHandle = args => ValueTask.FromResult(IsTransient(args.Outcome));
-            options.CircuitBreaker.ShouldHandle = args => ValueTask.FromResult(IsTransient(args.Outcome));
-            options.CircuitBreaker.SamplingDuration = AttemptTimeout * 2 + TimeSpan.FromSeconds(30);
-            options.CircuitBreaker.MinimumThroughput = 5;
-            options.CircuitBreaker.FailureRatio = 0.8;
-            options.CircuitBreaker.BreakDuration = TimeSpan.FromSeconds(30);
-        });
+        // The standard handler's strategies, in its order, without its concurrency limiter (a personal
+        // daemon has nothing to queue) and so without the rate-limiting code in the binary.
+        builder.AddResilienceHandler("provider", static pipeline => pipeline
+            .AddTimeout(TotalTimeout)
+            .AddRetry(new HttpRetryStrategyOptions
+            {
+                MaxRetryAttempts = 3,
+                BackoffType = DelayBackoffType.Exponential,
+                Delay = TimeSpan.FromSeconds(1),
+                MaxDelay = TimeSpan.FromSeconds(60),
+                UseJitter = true,
+                ShouldRetryAfterHeader = true,
+                ShouldHandle = static args => ValueTask.FromResult(IsTransient(args.Outcome)),
+            })
+            .AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
+            {
+                ShouldHandle = static args => ValueTask.FromResult(IsTransient(args.Outcome)),
+                SamplingDuration = AttemptTimeout * 2 + TimeSpan.FromSeconds(30),
+                MinimumThroughput = 5,
+                FailureRatio = 0.8,
+                BreakDuration = TimeSpan.FromSeconds(30),
+            })
+            .AddTimeout(AttemptTimeout));
         return builder;
     }
 

@@ -1,6 +1,7 @@
 using OpenMotoko.Hosting;
 using System.Net;
 using Microsoft.Extensions.Http.Resilience;
+using Polly;
 
 namespace OpenMotoko.Registry;
 
@@ -13,15 +14,20 @@ internal static class RegistryServices
         services.AddSingleton<RegistryIndexCache>();
         services.AddSingleton<RegistryInstaller>();
         services.AddHttpClient(RegistryClient.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
-            .AddStandardResilienceHandler(options =>
+            .AddResilienceHandler("registry", static pipeline =>
             {
-                options.AttemptTimeout.Timeout = TimeSpan.FromSeconds(30);
-                options.TotalRequestTimeout.Timeout = TimeSpan.FromMinutes(2);
-                options.CircuitBreaker.SamplingDuration = TimeSpan.FromMinutes(1);
-                // A registry that is down is not retried: search falls back to the cached index at once.
-                options.Retry.ShouldHandle = args => ValueTask.FromResult(args.Outcome.Result?.StatusCode is
-                    HttpStatusCode.TooManyRequests or HttpStatusCode.BadGateway or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout);
-                options.Retry.DisableForUnsafeHttpMethods(); // a rating is not posted twice
+                var retry = new HttpRetryStrategyOptions
+                {
+                    // A registry that is down is not retried: search falls back to the cached index at once.
+                    ShouldHandle = static args => ValueTask.FromResult(args.Outcome.Result?.StatusCode is
+                        HttpStatusCode.TooManyRequests or HttpStatusCode.BadGateway or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout),
+                };
+                retry.DisableForUnsafeHttpMethods(); // a rating is not posted twice
+                pipeline
+                    .AddTimeout(TimeSpan.FromMinutes(2))
+                    .AddRetry(retry)
+                    .AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions { SamplingDuration = TimeSpan.FromMinutes(1) })
+                    .AddTimeout(TimeSpan.FromSeconds(30));
             });
         services.AddJsonContext(RegistryJsonContext.Default);
         return services;
