@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using Microsoft.AspNetCore.Mvc;
 using OpenMotoko.Events;
 using OpenMotoko.Hosting;
@@ -17,12 +16,12 @@ internal sealed class LiveEventFilter
 
     public static readonly LiveEventFilter All = new(null, ["*"]);
 
-    private static readonly FrozenSet<string> Known = EventNames.All.ToFrozenSet(StringComparer.Ordinal);
+    private static readonly HashSet<string> Known = new(EventNames.All, StringComparer.Ordinal);
 
     // The known names the patterns select, worked out once; null for everything.
-    private readonly FrozenSet<string>? _types;
+    private readonly HashSet<string>? _types;
 
-    private LiveEventFilter(FrozenSet<string>? types, IReadOnlyList<string> patterns)
+    private LiveEventFilter(HashSet<string>? types, IReadOnlyList<string> patterns)
     {
         _types = types;
         Patterns = patterns;
@@ -83,7 +82,7 @@ internal sealed class LiveEventFilter
         {
             return null;
         }
-        return new LiveEventFilter(everything ? null : selected.ToFrozenSet(StringComparer.Ordinal), trimmed);
+        return new LiveEventFilter(everything ? null : selected, trimmed);
     }
 
     private static string KnownList() => string.Join(", ", Known.Order(StringComparer.Ordinal));

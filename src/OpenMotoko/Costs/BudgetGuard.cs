@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using System.Globalization;
 using OpenMotoko.Events;
 using OpenMotoko.Hosting;
@@ -18,7 +17,8 @@ namespace OpenMotoko.Costs;
 internal sealed class BudgetGuard(UsageStore store, CostCalendar calendar, SettingsStore settings,
     EventBus bus, ILogger<BudgetGuard> logger) : ILlmCallGate, IEventSubscriber
 {
-    private sealed record Spend(TimeZoneInfo Zone, DateOnly Date, long Day, long Month, ImmutableHashSet<string> Alerted);
+    /// <summary>The spend of the current day and month; <see cref="Alerted"/> is never changed once the record is published.</summary>
+    private sealed record Spend(TimeZoneInfo Zone, DateOnly Date, long Day, long Month, HashSet<string> Alerted);
 
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Lock _reserving = new();
@@ -88,7 +88,13 @@ internal sealed class BudgetGuard(UsageStore store, CostCalendar calendar, Setti
             after = before with { Day = before.Day + micros, Month = before.Month + micros };
             fresh = Crossed(budget, after);
             store.Record(usage, fresh);
-            Volatile.Write(ref _spend, after with { Alerted = after.Alerted.Union(fresh.Select(Key)) });
+            if (fresh.Count > 0)
+            {
+                var alerted = new HashSet<string>(after.Alerted, StringComparer.Ordinal);
+                fresh.ForEach(mark => alerted.Add(Key(mark)));
+                after = after with { Alerted = alerted };
+            }
+            Volatile.Write(ref _spend, after);
         }
         finally
         {
@@ -150,7 +156,7 @@ internal sealed class BudgetGuard(UsageStore store, CostCalendar calendar, Setti
         var (monthFrom, monthTo) = calendar.Month(date);
         var day = await store.TotalAsync(dayFrom, dayTo, cancellationToken);
         var month = await store.TotalAsync(monthFrom, monthTo, cancellationToken);
-        var alerted = ImmutableHashSet.CreateBuilder<string>(StringComparer.Ordinal);
+        var alerted = new HashSet<string>(StringComparer.Ordinal);
         foreach (var period in new[] { CostCalendar.DayKey(date), CostCalendar.MonthKey(date) })
         {
             foreach (var threshold in await store.AlertedAsync(period, cancellationToken))
@@ -158,7 +164,7 @@ internal sealed class BudgetGuard(UsageStore store, CostCalendar calendar, Setti
                 alerted.Add(Key(new BudgetAlertMark(period, threshold)));
             }
         }
-        var spend = new Spend(zone, date, day.CostMicros, month.CostMicros, alerted.ToImmutable());
+        var spend = new Spend(zone, date, day.CostMicros, month.CostMicros, alerted);
         Volatile.Write(ref _spend, spend);
         return spend;
     }

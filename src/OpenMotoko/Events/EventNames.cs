@@ -1,13 +1,11 @@
-using System.Collections.Frozen;
-
 namespace OpenMotoko.Events;
 
 /// <summary>Each event type's name, read once from the polymorphic JSON contract so the name is declared in one place.</summary>
 internal static class EventNames
 {
-    private static readonly FrozenDictionary<Type, string> Names =
+    private static readonly Dictionary<Type, string> Names =
         EventsJsonContext.Default.AgentEvent.PolymorphismOptions!.DerivedTypes
-            .ToFrozenDictionary(derived => derived.DerivedType, derived => (string)derived.TypeDiscriminator!);
+            .ToDictionary(derived => derived.DerivedType, derived => (string)derived.TypeDiscriminator!);
 
     public static string Of(AgentEvent e) => Names[e.GetType()];
 

@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using System.Net;
 using System.Text.Json;
 
@@ -142,8 +141,8 @@ internal static class SettingsCatalog
         SettingDefinition.Custom(AgentsDefaultBudgetUsd, "number (USD above 0, at most 100)", CheckSubAgentBudget, "0.5"),
     ];
 
-    public static FrozenDictionary<string, SettingDefinition> ByKey { get; } =
-        All.ToFrozenDictionary(definition => definition.Key, StringComparer.Ordinal);
+    public static IReadOnlyDictionary<string, SettingDefinition> ByKey { get; } =
+        All.ToDictionary(definition => definition.Key, StringComparer.Ordinal);
 
     /// <summary>The key a setting is stored under: llm.defaultModel is another name for defaultModel.</summary>
     public static string Canonical(string key) => key == LlmDefaultModel ? DefaultModel : key;

@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using System.Text.Json;
 using OpenMotoko.Storage;
 
@@ -23,7 +22,7 @@ internal sealed partial class SettingsStore
             {
                 return;
             }
-            _stored = fresh;
+            Volatile.Write(ref _stored, fresh);
         }
         finally
         {
@@ -32,7 +31,7 @@ internal sealed partial class SettingsStore
         Changed?.Invoke(changed);
     }
 
-    private static bool SameValue(ImmutableDictionary<string, JsonElement> before, ImmutableDictionary<string, JsonElement> after, string key) =>
+    private static bool SameValue(Dictionary<string, JsonElement> before, Dictionary<string, JsonElement> after, string key) =>
         before.TryGetValue(key, out var old) ? after.TryGetValue(key, out var now) && JsonElement.DeepEquals(old, now) : !after.ContainsKey(key);
 }
 

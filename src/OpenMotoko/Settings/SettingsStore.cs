@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Dapper;
@@ -18,15 +17,17 @@ internal sealed partial class SettingsStore
 {
     private readonly Database _database;
     private readonly TimeProvider _time;
-    private readonly ImmutableDictionary<string, JsonElement> _fromEnvironment;
+    private readonly Dictionary<string, JsonElement> _fromEnvironment;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
-    private ImmutableDictionary<string, JsonElement> _stored;
+
+    /// <summary>Copy on write: a published dictionary is never changed, so readers need no lock.</summary>
+    private Dictionary<string, JsonElement> _stored;
 
     public SettingsStore(Database database, EnvironmentSnapshot environment, TimeProvider time)
     {
         _database = database;
         _time = time;
-        var fromEnvironment = ImmutableDictionary.CreateBuilder<string, JsonElement>(StringComparer.Ordinal);
+        var fromEnvironment = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
         var ignored = new List<string>();
         foreach (var definition in SettingsCatalog.All)
         {
@@ -43,7 +44,7 @@ internal sealed partial class SettingsStore
                 }
             }
         }
-        _fromEnvironment = fromEnvironment.ToImmutable();
+        _fromEnvironment = fromEnvironment;
         IgnoredEnvironment = ignored;
         _stored = Load();
     }
@@ -58,14 +59,14 @@ internal sealed partial class SettingsStore
 
     private JsonElement? GetCanonical(string key) =>
         _fromEnvironment.TryGetValue(key, out var env) ? env
-        : _stored.TryGetValue(key, out var stored) ? stored
+        : Volatile.Read(ref _stored).TryGetValue(key, out var stored) ? stored
         : SettingsCatalog.ByKey[key].Default;
 
     public SettingSource SourceOf(string key) => SourceOfCanonical(SettingsCatalog.Canonical(key));
 
     private SettingSource SourceOfCanonical(string key) =>
         _fromEnvironment.ContainsKey(key) ? SettingSource.Environment
-        : _stored.ContainsKey(key) ? SettingSource.Stored
+        : Volatile.Read(ref _stored).ContainsKey(key) ? SettingSource.Stored
         : SettingSource.Default;
 
     public string? GetString(string key) => Get(key) is { ValueKind: JsonValueKind.String } value ? value.GetString() : null;
@@ -113,7 +114,7 @@ internal sealed partial class SettingsStore
         try
         {
             await WriteAsync(changes, now, cancellationToken);
-            var stored = _stored.ToBuilder();
+            var stored = new Dictionary<string, JsonElement>(_stored, StringComparer.Ordinal);
             foreach (var (key, value) in changes)
             {
                 if (value.ValueKind == JsonValueKind.Null)
@@ -125,7 +126,7 @@ internal sealed partial class SettingsStore
                     stored[key] = value;
                 }
             }
-            _stored = stored.ToImmutable();
+            Volatile.Write(ref _stored, stored);
         }
         finally
         {
@@ -181,11 +182,11 @@ internal sealed partial class SettingsStore
         return result;
     }
 
-    private ImmutableDictionary<string, JsonElement> Load()
+    private Dictionary<string, JsonElement> Load()
     {
         using var connection = _database.Open();
         var rows = connection.Query<SettingRow>("SELECT key AS Key, value AS Value FROM settings");
-        var stored = ImmutableDictionary.CreateBuilder<string, JsonElement>(StringComparer.Ordinal);
+        var stored = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
         foreach (var row in rows)
         {
             // Rows for keys this version no longer knows stay in the file but are not served.
@@ -194,7 +195,7 @@ internal sealed partial class SettingsStore
                 stored[SettingsCatalog.Canonical(row.Key)] = SettingDefinition.Parse(row.Value);
             }
         }
-        return stored.ToImmutable();
+        return stored;
     }
 }
 

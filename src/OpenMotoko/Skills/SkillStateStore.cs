@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using Dapper;
 using OpenMotoko.Storage;
 
@@ -11,7 +10,8 @@ namespace OpenMotoko.Skills;
 internal sealed class SkillStateStore(Database database, TimeProvider time)
 {
     private readonly Lock _gate = new();
-    private ImmutableDictionary<string, bool>? _snapshot;
+    /// <summary>Copy on write: a published dictionary is never changed, so readers need no lock.</summary>
+    private Dictionary<string, bool>? _snapshot;
 
     /// <summary>The stored choice, else <paramref name="defaultEnabled"/>.</summary>
     public bool IsEnabled(string skillId, bool defaultEnabled) =>
@@ -31,27 +31,35 @@ internal sealed class SkillStateStore(Database database, TimeProvider time)
         }
         lock (_gate)
         {
-            _snapshot = (_snapshot ?? Load()).SetItem(skillId, enabled);
+            var next = new Dictionary<string, bool>(_snapshot ?? Load(), StringComparer.Ordinal) { [skillId] = enabled };
+            Volatile.Write(ref _snapshot, next);
         }
     }
 
-    private ImmutableDictionary<string, bool> Snapshot()
+    private Dictionary<string, bool> Snapshot()
     {
-        if (_snapshot is { } snapshot)
+        if (Volatile.Read(ref _snapshot) is { } snapshot)
         {
             return snapshot;
         }
         lock (_gate)
         {
-            return _snapshot ??= Load();
+            var loaded = _snapshot ?? Load();
+            Volatile.Write(ref _snapshot, loaded);
+            return loaded;
         }
     }
 
-    private ImmutableDictionary<string, bool> Load()
+    private Dictionary<string, bool> Load()
     {
         using var connection = database.Open();
         var rows = connection.Query<SkillStateRow>("SELECT skill_id AS SkillId, enabled AS Enabled FROM skill_state");
-        return rows.ToImmutableDictionary(row => row.SkillId, row => row.Enabled != 0, StringComparer.Ordinal);
+        var states = new Dictionary<string, bool>(StringComparer.Ordinal);
+        foreach (var row in rows)
+        {
+            states[row.SkillId] = row.Enabled != 0;
+        }
+        return states;
     }
 }
 

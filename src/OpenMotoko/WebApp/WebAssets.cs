@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Collections.Frozen;
 using System.IO.Compression;
 using System.Reflection;
 using System.Security.Cryptography;
@@ -15,7 +14,7 @@ namespace OpenMotoko.WebApp;
 internal sealed class WebAssets
 {
     private const string Plain = "web/", Gzip = "web.gz/", Brotli = "web.br/";
-    private readonly FrozenDictionary<string, WebAsset> _files;
+    private readonly Dictionary<string, WebAsset> _files;
 
     public WebAssets() : this(typeof(WebAssets).Assembly) { }
 
@@ -33,7 +32,7 @@ internal sealed class WebAssets
                 files["/" + path] = new WebAsset(assembly, "/" + path, name, prefix == Gzip, names.Contains(brotli) ? brotli : null);
             }
         }
-        _files = files.ToFrozenDictionary(StringComparer.Ordinal);
+        _files = files;
         Index = _files.GetValueOrDefault("/index.html");
     }
 

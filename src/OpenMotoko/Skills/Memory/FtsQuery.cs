@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using System.Text;
 
 namespace OpenMotoko.Skills.Memory;
@@ -39,7 +38,7 @@ internal static class FtsQuery
         return terms.Count == 0 ? null : string.Join(" OR ", terms);
     }
 
-    private static readonly FrozenSet<string> StopWords = FrozenSet.ToFrozenSet(
+    private static readonly HashSet<string> StopWords = new(
     [
         "a", "an", "and", "are", "as", "at", "be", "but", "by", "can", "did", "do", "does", "for", "from", "had", "has",
         "have", "he", "her", "his", "how", "i", "if", "in", "is", "it", "its", "me", "my", "no", "not", "of", "on", "or",

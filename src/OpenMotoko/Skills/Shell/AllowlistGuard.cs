@@ -1,5 +1,3 @@
-using System.Collections.Frozen;
-
 namespace OpenMotoko.Skills.Shell;
 
 /// <summary>
@@ -10,7 +8,7 @@ namespace OpenMotoko.Skills.Shell;
 /// </summary>
 internal static class AllowlistGuard
 {
-    private static readonly FrozenDictionary<string, string> RefusedPrograms = Group(
+    private static readonly Dictionary<string, string> RefusedPrograms = Group(
         ("a shell", ["sh", "bash", "dash", "zsh", "ksh", "mksh", "ash", "fish", "csh", "tcsh", "busybox", "toybox", "pwsh"]),
         ("an interpreter: it runs whatever code it is given", ["python", "perl", "ruby", "node", "nodejs", "deno", "bun", "php", "lua",
             "luajit", "tclsh", "wish", "rscript", "irb", "jshell", "osascript", "expect", "gdb", "lldb"]),
@@ -38,8 +36,8 @@ internal static class AllowlistGuard
         Prefix,
     }
 
-    private static readonly FrozenDictionary<string, (Spelling Spelling, string[] Options)> RefusedOptions =
-        new Dictionary<string, (Spelling, string[])>(StringComparer.Ordinal)
+    private static readonly Dictionary<string, (Spelling Spelling, string[] Options)> RefusedOptions =
+        new(StringComparer.Ordinal)
         {
             ["find"] = (Spelling.Words, ["-exec", "-execdir", "-ok", "-okdir"]),
             ["tar"] = (Spelling.Getopt, ["--to-command", "--checkpoint-action", "--use-compress-program", "-I", "--rsh-command",
@@ -53,13 +51,13 @@ internal static class AllowlistGuard
             ["wget"] = (Spelling.Getopt, ["--use-askpass", "-e", "--execute"]),
             // A response file (@file) would bring options that cannot be seen here.
             ["gcc"] = (Spelling.Prefix, ["-wrapper", "-fplugin", "-B", "-specs", "--specs", "@"]),
-        }.ToFrozenDictionary(StringComparer.Ordinal);
+        };
 
-    private static readonly FrozenDictionary<string, string> Aliases = new Dictionary<string, string>(StringComparer.Ordinal)
+    private static readonly Dictionary<string, string> Aliases = new(StringComparer.Ordinal)
     {
         ["cc"] = "gcc", ["c++"] = "gcc", ["g++"] = "gcc", ["clang"] = "gcc", ["clang++"] = "gcc",
         ["gtar"] = "tar", ["bsdtar"] = "tar", ["fdfind"] = "fd", ["gawk"] = "awk", ["mawk"] = "awk", ["nawk"] = "awk",
-    }.ToFrozenDictionary(StringComparer.Ordinal);
+    };
 
     /// <summary>Why this command is refused in allowlist mode, or null when it may run.</summary>
     public static string? Refusal(IReadOnlyList<string> words)
@@ -140,7 +138,7 @@ internal static class AllowlistGuard
             !arg[..colon].Contains('/', StringComparison.Ordinal) && !arg[(colon + 1)..].StartsWith(':') && !arg.Contains("://", StringComparison.Ordinal))
             is { } remote ? $"'{remote}' is a remote path, reached through ssh or rsh, which can run programs" : null;
 
-    private static FrozenDictionary<string, string> Group(params (string Why, string[] Names)[] groups) =>
+    private static Dictionary<string, string> Group(params (string Why, string[] Names)[] groups) =>
         groups.SelectMany(group => group.Names.Select(name => (name, group.Why)))
-            .ToFrozenDictionary(pair => pair.name, pair => pair.Why, StringComparer.Ordinal);
+            .ToDictionary(pair => pair.name, pair => pair.Why, StringComparer.Ordinal);
 }

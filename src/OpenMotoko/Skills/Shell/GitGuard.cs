@@ -1,5 +1,3 @@
-using System.Collections.Frozen;
-
 namespace OpenMotoko.Skills.Shell;
 
 /// <summary>
@@ -25,7 +23,7 @@ internal static class GitGuard
         "--extcmd", "--tool"];
 
     /// <summary>git's own subcommands that do not run programs by design (no difftool, mergetool, bisect run, submodule, filter-branch).</summary>
-    private static readonly FrozenSet<string> Subcommands = new[]
+    private static readonly HashSet<string> Subcommands = new(new[]
     {
         "add", "am", "annotate", "apply", "archive", "blame", "branch", "bundle", "cat-file", "check-attr", "check-ignore", "checkout",
         "cherry", "cherry-pick", "clean", "clone", "commit", "config", "count-objects", "describe", "diff", "diff-files", "diff-index",
@@ -33,10 +31,10 @@ internal static class GitGuard
         "ls-remote", "ls-tree", "merge", "merge-base", "mv", "name-rev", "notes", "pull", "push", "range-diff", "rebase", "reflog", "remote",
         "reset", "restore", "rev-list", "rev-parse", "revert", "rm", "shortlog", "show", "show-branch", "show-ref", "sparse-checkout",
         "stash", "status", "switch", "symbolic-ref", "tag", "version", "whatchanged", "worktree",
-    }.ToFrozenSet(StringComparer.Ordinal);
+    }, StringComparer.Ordinal);
 
     /// <summary>Subcommands that print a diff: --no-ext-diff keeps diff.external from running.</summary>
-    private static readonly FrozenSet<string> Diffing = new[] { "diff", "log", "show", "whatchanged" }.ToFrozenSet(StringComparer.Ordinal);
+    private static readonly HashSet<string> Diffing = new(["diff", "log", "show", "whatchanged"], StringComparer.Ordinal);
 
     private static readonly string[] ConfigReads = ["--get", "--get-all", "--get-regexp", "--list", "-l", "get", "list"];
 

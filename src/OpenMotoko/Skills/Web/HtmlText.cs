@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using System.Net;
 using System.Text;
 
@@ -7,10 +6,10 @@ namespace OpenMotoko.Skills.Web;
 /// <summary>Turns an HTML page into readable text: no scripts or styles, block elements on their own lines, entities decoded.</summary>
 internal static class HtmlText
 {
-    private static readonly FrozenSet<string> Skipped = FrozenSet.ToFrozenSet(
+    private static readonly HashSet<string> Skipped = new(
         ["script", "style", "noscript", "template", "svg", "iframe", "object", "canvas"], StringComparer.OrdinalIgnoreCase);
 
-    private static readonly FrozenSet<string> Blocks = FrozenSet.ToFrozenSet(
+    private static readonly HashSet<string> Blocks = new(
         ["p", "div", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "table", "tr", "section", "article",
          "header", "footer", "nav", "main", "aside", "blockquote", "pre", "form", "dl", "dt", "dd", "figure",
          "figcaption", "address", "details", "summary", "body", "html"], StringComparer.OrdinalIgnoreCase);
