@@ -214,6 +214,5 @@ internal static class DaemonHost
         // Framework chatter (a line per request) costs throughput and floods journald.
         logging.AddFilter("Microsoft", level > LogLevel.Warning ? level : LogLevel.Warning);
         logging.AddFilter("System.Net.Http", level > LogLevel.Warning ? level : LogLevel.Warning);
-        logging.AddFilter("Polly", level > LogLevel.Warning ? level : LogLevel.Warning);
     }
 }

@@ -19,4 +19,10 @@ internal static partial class HostingLog
 
     [LoggerMessage(6, LogLevel.Warning, "{Problem}")]
     public static partial void IgnoredEnvironment(ILogger logger, string problem);
+
+    [LoggerMessage(7, LogLevel.Warning, "{Client}: attempt answered {Outcome}; retry {Retry} in {DelaySeconds:0.#} s")]
+    public static partial void Retrying(ILogger logger, string client, string outcome, int retry, double delaySeconds);
+
+    [LoggerMessage(8, LogLevel.Warning, "{Client}: too many failures (the last: {Outcome}); no calls for {BreakSeconds:0} s")]
+    public static partial void CircuitOpened(ILogger logger, string client, string outcome, double breakSeconds);
 }

@@ -1,5 +1,4 @@
-using System.Net;
-using Microsoft.Extensions.Http.Resilience;
+using OpenMotoko.Hosting;
 using Polly;
 
 namespace OpenMotoko.Providers;
@@ -29,39 +28,15 @@ internal static class ProviderHttp
     {
         services.AddHttpClient(ListClientName(providerId), client => client.Timeout = TimeSpan.FromSeconds(10));
         var builder = services.AddHttpClient(providerId, client => client.Timeout = Timeout.InfiniteTimeSpan);
-        // The standard handler's strategies, in its order, without its concurrency limiter (a personal
-        // daemon has nothing to queue) and so without the rate-limiting code in the binary.
-        builder.AddResilienceHandler("provider", static pipeline => pipeline
+        // Outermost first: total timeout, retry, circuit breaker, attempt timeout (the order of .NET's
+        // standard resilience pipeline, without its concurrency limiter: a personal daemon has nothing to queue).
+        builder.AddResilience(static (pipeline, tools) => pipeline
             .AddTimeout(TotalTimeout)
-            .AddRetry(new HttpRetryStrategyOptions
-            {
-                MaxRetryAttempts = 3,
-                BackoffType = DelayBackoffType.Exponential,
-                Delay = TimeSpan.FromSeconds(1),
-                MaxDelay = TimeSpan.FromSeconds(60),
-                UseJitter = true,
-                ShouldRetryAfterHeader = true,
-                ShouldHandle = static args => ValueTask.FromResult(IsTransient(args.Outcome)),
-            })
-            .AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
-            {
-                ShouldHandle = static args => ValueTask.FromResult(IsTransient(args.Outcome)),
-                SamplingDuration = AttemptTimeout * 2 + TimeSpan.FromSeconds(30),
-                MinimumThroughput = 5,
-                FailureRatio = 0.8,
-                BreakDuration = TimeSpan.FromSeconds(30),
-            })
+            .AddRetry(tools.Retry(maxRetries: 3, delay: TimeSpan.FromSeconds(1), maxDelay: TimeSpan.FromSeconds(60),
+                static args => ResilientHttp.IsTransient(args.Outcome)))
+            .AddCircuitBreaker(tools.CircuitBreaker(failureRatio: 0.8, minimumThroughput: 5,
+                samplingDuration: AttemptTimeout * 2 + TimeSpan.FromSeconds(30), breakFor: TimeSpan.FromSeconds(30)))
             .AddTimeout(AttemptTimeout));
         return builder;
     }
-
-    public static bool IsTransient(Outcome<HttpResponseMessage> outcome) => outcome switch
-    {
-        { Result: { } response } => IsTransientStatus(response.StatusCode),
-        { Exception: HttpRequestException or Polly.Timeout.TimeoutRejectedException } => true,
-        _ => false,
-    };
-
-    public static bool IsTransientStatus(HttpStatusCode status) =>
-        status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests || (int)status >= 500;
 }

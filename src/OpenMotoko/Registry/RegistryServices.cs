@@ -1,6 +1,5 @@
 using OpenMotoko.Hosting;
 using System.Net;
-using Microsoft.Extensions.Http.Resilience;
 using Polly;
 
 namespace OpenMotoko.Registry;
@@ -14,21 +13,16 @@ internal static class RegistryServices
         services.AddSingleton<RegistryIndexCache>();
         services.AddSingleton<RegistryInstaller>();
         services.AddHttpClient(RegistryClient.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
-            .AddResilienceHandler("registry", static pipeline =>
-            {
-                var retry = new HttpRetryStrategyOptions
-                {
-                    // A registry that is down is not retried: search falls back to the cached index at once.
-                    ShouldHandle = static args => ValueTask.FromResult(args.Outcome.Result?.StatusCode is
-                        HttpStatusCode.TooManyRequests or HttpStatusCode.BadGateway or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout),
-                };
-                retry.DisableForUnsafeHttpMethods(); // a rating is not posted twice
-                pipeline
-                    .AddTimeout(TimeSpan.FromMinutes(2))
-                    .AddRetry(retry)
-                    .AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions { SamplingDuration = TimeSpan.FromMinutes(1) })
-                    .AddTimeout(TimeSpan.FromSeconds(30));
-            });
+            .AddResilience(static (pipeline, tools) => pipeline
+                .AddTimeout(TimeSpan.FromMinutes(2))
+                // A registry that is down is not retried: search falls back to the cached index at once.
+                // Nor is a request that changes something (a rating is not posted twice).
+                .AddRetry(tools.Retry(maxRetries: 3, delay: TimeSpan.FromSeconds(2), maxDelay: TimeSpan.FromSeconds(30), static args =>
+                    !ResilientHttp.IsUnsafe(args.Context) && args.Outcome.Result?.StatusCode is
+                        HttpStatusCode.TooManyRequests or HttpStatusCode.BadGateway or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout))
+                .AddCircuitBreaker(tools.CircuitBreaker(failureRatio: 0.1, minimumThroughput: 100,
+                    samplingDuration: TimeSpan.FromMinutes(1), breakFor: TimeSpan.FromSeconds(5)))
+                .AddTimeout(TimeSpan.FromSeconds(30)));
         services.AddJsonContext(RegistryJsonContext.Default);
         return services;
     }
