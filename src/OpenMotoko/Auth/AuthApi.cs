@@ -19,7 +19,7 @@ internal static class AuthApi
     }
 
     private static async Task<Results<Ok<LoginResponse>, JsonHttpResult<ApiError>>> Login(
-        [FromBody] LoginRequest request, HttpContext context, [FromServices] OwnerPassword password, [FromServices] LoginGuard guard, [FromServices] RequestRateLimiter limiter,
+        LoginRequest request, HttpContext context, [FromServices] OwnerPassword password, [FromServices] LoginGuard guard, [FromServices] RequestRateLimiter limiter,
         [FromServices] SettingsStore settings, [FromServices] SessionStore sessions, [FromServices] ILogger<LoginGuard> logger)
     {
         var client = AccessControlMiddleware.ClientKey(context);

@@ -1,9 +1,14 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using OpenMotoko.Hosting;
 
 namespace OpenMotoko.Auth;
 
-internal sealed record LoginRequest(string? Password);
+internal sealed record LoginRequest(string? Password)
+{
+    public static async ValueTask<LoginRequest?> BindAsync(HttpContext context) =>
+        await JsonBody.ReadAsync(context, AuthJsonContext.Default.LoginRequest);
+}
 
 internal sealed record LoginResponse(bool Ok, string Token, long ExpiresAt);
 

@@ -58,7 +58,7 @@ internal static class RegistryApi
         });
 
     private static async Task<Results<Created<RegistryInstallResponse>, JsonHttpResult<ApiError>>> Install(
-        [FromBody] RegistryInstallRequest body, [FromServices] RegistryInstaller installer, CancellationToken cancellationToken)
+        RegistryInstallRequest body, [FromServices] RegistryInstaller installer, CancellationToken cancellationToken)
     {
         if (RegistryInstaller.CheckId(body.Id) is { } problem)
         {
@@ -86,7 +86,7 @@ internal static class RegistryApi
     }
 
     private static async Task<Results<Ok<RegistryRateResponse>, JsonHttpResult<ApiError>>> Rate(
-        [FromBody] RegistryRateRequest body, [FromServices] RegistryClient client, CancellationToken cancellationToken)
+        RegistryRateRequest body, [FromServices] RegistryClient client, CancellationToken cancellationToken)
     {
         var errors = new List<ErrorDetail>();
         if (body.SkillId is null || !RegistrySlug.IsValid(body.SkillId))

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using OpenMotoko.Hosting;
 
 namespace OpenMotoko.Registry;
 
@@ -22,13 +23,21 @@ internal sealed record RegistrySearchResponse(IReadOnlyList<RegistryEntryView> E
 
 internal sealed record RegistryRefreshResponse(int Entries, long FetchedAt);
 
-internal sealed record RegistryInstallRequest(string? Id);
+internal sealed record RegistryInstallRequest(string? Id)
+{
+    public static async ValueTask<RegistryInstallRequest?> BindAsync(HttpContext context) =>
+        await JsonBody.ReadAsync(context, RegistryJsonContext.Default.RegistryInstallRequest);
+}
 
 internal sealed record RegistryInstallResponse(string Id, string Name, string Version, bool Enabled);
 
 internal sealed record RegistryUninstallResponse(string Id, bool Uninstalled);
 
-internal sealed record RegistryRateRequest(string? SkillId, JsonElement Stars, string? Comment);
+internal sealed record RegistryRateRequest(string? SkillId, JsonElement Stars, string? Comment)
+{
+    public static async ValueTask<RegistryRateRequest?> BindAsync(HttpContext context) =>
+        await JsonBody.ReadAsync(context, RegistryJsonContext.Default.RegistryRateRequest);
+}
 
 internal sealed record RegistryRateResponse(bool Ok);
 

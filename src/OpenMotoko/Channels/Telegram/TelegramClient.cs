@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 
@@ -72,7 +71,7 @@ internal sealed class TelegramClient(HttpClient http, string baseUrl, string tok
             using var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(request, requestType));
             content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
             using var response = await http.PostAsync($"{baseUrl}/bot{token}/{method}", content, cancellationToken);
-            answer = await response.Content.ReadFromJsonAsync(responseType, cancellationToken);
+            answer = JsonSerializer.Deserialize(await response.Content.ReadAsByteArrayAsync(cancellationToken), responseType);
             if (answer is null || (!answer.Ok && answer.ErrorCode is null))
             {
                 answer = new TgResponse<TResult>(false, default, (int)response.StatusCode, $"HTTP {(int)response.StatusCode} without a Bot API answer", null);

@@ -47,11 +47,11 @@ internal sealed class OllamaProvider(IHttpClientFactory httpClients, SettingsSto
         }
         using var message = new HttpRequestMessage(HttpMethod.Get, $"{Host}/api/tags");
         using var response = await SendAsync(message, ProviderHttp.ListClientName(ProviderId), cancellationToken).ConfigureAwait(false);
-        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        var json = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
         OllamaTags? tags;
         try
         {
-            tags = await JsonSerializer.DeserializeAsync(stream, OllamaJsonContext.Default.OllamaTags, cancellationToken).ConfigureAwait(false);
+            tags = JsonSerializer.Deserialize(json, OllamaJsonContext.Default.OllamaTags);
         }
         catch (JsonException ex)
         {

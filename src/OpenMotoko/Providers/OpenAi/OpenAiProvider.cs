@@ -79,8 +79,7 @@ internal sealed class OpenAiProvider(OpenAiEndpoint endpoint, IHttpClientFactory
         OpenAiModelList? list;
         try
         {
-            list = await JsonSerializer.DeserializeAsync(await response.Content.ReadAsStreamAsync(cancellationToken),
-                OpenAiJsonContext.Default.OpenAiModelList, cancellationToken);
+            list = JsonSerializer.Deserialize(await response.Content.ReadAsByteArrayAsync(cancellationToken), OpenAiJsonContext.Default.OpenAiModelList);
         }
         catch (JsonException ex)
         {

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Http.Json;
+using System.Text.Json;
 using OpenMotoko.Settings;
 
 namespace OpenMotoko.Webhooks.Gmail;
@@ -84,7 +84,7 @@ internal sealed class GmailClient(IHttpClientFactory http, SettingsStore setting
         {
             throw new GmailException($"the Gmail API answered {(int)response.StatusCode} to {new Uri(url).AbsolutePath}");
         }
-        return await response.Content.ReadFromJsonAsync(type, cancellationToken);
+        return JsonSerializer.Deserialize(await response.Content.ReadAsByteArrayAsync(cancellationToken), type);
     }
 
     private async Task<string> AccessTokenAsync(HttpClient client, CancellationToken cancellationToken)
@@ -109,7 +109,7 @@ internal sealed class GmailClient(IHttpClientFactory http, SettingsStore setting
             {
                 throw new GmailException($"the OAuth token endpoint answered {(int)response.StatusCode}: check gmail.clientId, gmail.clientSecret and gmail.refreshToken");
             }
-            var answer = await response.Content.ReadFromJsonAsync(GmailJsonContext.Default.OAuthTokenResponse, cancellationToken);
+            var answer = JsonSerializer.Deserialize(await response.Content.ReadAsByteArrayAsync(cancellationToken), GmailJsonContext.Default.OAuthTokenResponse);
             if (answer?.AccessToken is not { Length: > 0 } token)
             {
                 throw new GmailException("the OAuth token endpoint answered without an access_token");
