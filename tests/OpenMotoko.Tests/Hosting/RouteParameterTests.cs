@@ -39,7 +39,7 @@ public sealed class RouteParameterTests
     /// <summary>
     /// One asynchronous JSON read anywhere ([FromBody], ReadFromJsonAsync, DeserializeAsync) gives
     /// every JSON contract in the binary its async read state machines: 6 200 types, 1 MB, and
-    /// 1.6 ms of every start (docs/benchmarks.md). Bodies bind through JsonBody; answers are read as
+    /// 0.8 to 1.6 ms of every start (docs/benchmarks.md). Bodies bind through JsonBody; answers are read as
     /// bytes and deserialized synchronously.
     /// </summary>
     [Fact]
