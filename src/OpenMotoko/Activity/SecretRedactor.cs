@@ -142,8 +142,8 @@ internal sealed partial class SecretRedactor
         {
             text = text.Replace(secret, Redacted, StringComparison.Ordinal);
         }
-        text = BearerPattern().Replace(text, "Bearer " + Redacted);
-        text = KeyPattern().Replace(text, Redacted);
+        text = BearerPattern().Replace(text, static _ => "Bearer " + Redacted);
+        text = KeyPattern().Replace(text, static _ => Redacted);
         return text.Length <= MaxStringLength ? text : string.Concat(text.AsSpan(0, MaxStringLength), "…[truncated]");
     }
 

@@ -137,7 +137,7 @@ internal sealed partial class PluginInstaller(PluginStore plugins, PluginRunner 
 
     private static string Slug(string name)
     {
-        var slug = NotSlug().Replace(name.ToLowerInvariant().Replace("openmotoko-", "", StringComparison.Ordinal), "-").Trim('-');
+        var slug = NotSlug().Replace(name.ToLowerInvariant().Replace("openmotoko-", "", StringComparison.Ordinal), static _ => "-").Trim('-');
         slug = slug.Length == 0 ? "plugin" : char.IsAsciiLetterLower(slug[0]) ? slug : "p-" + slug;
         return slug.Length > 40 ? slug[..40].TrimEnd('-') : slug;
     }

@@ -79,10 +79,10 @@ internal static partial class TelegramHtml
     private static string Markup(string escaped)
     {
         var text = Link().Replace(escaped, m => $"<a href=\"{m.Groups[2].Value}\">{m.Groups[1].Value}</a>");
-        text = Bold().Replace(text, "<b>$2</b>");
-        text = Strike().Replace(text, "<s>$1</s>");
-        text = ItalicStar().Replace(text, "<i>$1</i>");
-        return ItalicUnderscore().Replace(text, "<i>$1</i>");
+        text = Bold().Replace(text, static m => $"<b>{m.Groups[2].Value}</b>");
+        text = Strike().Replace(text, static m => $"<s>{m.Groups[1].Value}</s>");
+        text = ItalicStar().Replace(text, static m => $"<i>{m.Groups[1].Value}</i>");
+        return ItalicUnderscore().Replace(text, static m => $"<i>{m.Groups[1].Value}</i>");
     }
 
     private static string Escape(string text) =>
