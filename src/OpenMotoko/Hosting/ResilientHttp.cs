@@ -44,7 +44,7 @@ internal static class ResilientHttp
         _ => false,
     };
 
-    public static bool IsTransientStatus(HttpStatusCode status) =>
+    private static bool IsTransientStatus(HttpStatusCode status) =>
         status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests || (int)status >= 500;
 
     /// <summary>POST, PUT, PATCH, DELETE: a request that may have had its effect although its answer was lost.</summary>
@@ -112,19 +112,9 @@ internal static class ResilientHttp
             context.Properties.Set(RequestKey, request);
             try
             {
-                var outcome = await pipeline.ExecuteOutcomeAsync(static async (context, state) =>
-                {
-                    try
-                    {
-                        return Outcome.FromResult(await state.Handler.SendOnceAsync(state.Request, context.CancellationToken).ConfigureAwait(false));
-                    }
-                    catch (Exception ex)
-                    {
-                        return Outcome.FromException<HttpResponseMessage>(ex);
-                    }
-                }, context, (Handler: this, Request: request)).ConfigureAwait(false);
-                outcome.ThrowIfException();
-                return outcome.Result!;
+                return await pipeline.ExecuteAsync(static (context, state) =>
+                    new ValueTask<HttpResponseMessage>(state.Handler.SendOnceAsync(state.Request, context.CancellationToken)),
+                    context, (Handler: this, Request: request)).ConfigureAwait(false);
             }
             finally
             {
