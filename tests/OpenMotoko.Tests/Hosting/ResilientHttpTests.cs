@@ -1,13 +1,10 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using OpenMotoko.Hosting;
 using OpenMotoko.Tests.Auth;
+using OpenMotoko.Tests.Providers.Fakes;
 using Polly;
 using Polly.CircuitBreaker;
 
@@ -21,13 +18,14 @@ public sealed class ResilientHttpTests
     [Fact]
     public async Task A_retry_after_date_is_waited_on_the_clock_and_the_retry_is_logged_without_the_url()
     {
-        await using var server = await ScriptedServer.StartAsync();
+        await using var server = await WireFakeServer.StartAsync();
         var clock = new TestClock(Start);
-        server.Then(503, retryAfter: (Start + TimeSpan.FromSeconds(5)).ToString("R", CultureInfo.InvariantCulture)).Then(200);
+        server.EnqueueJson(503, "{}", ("Retry-After", (Start + TimeSpan.FromSeconds(5)).ToString("R", CultureInfo.InvariantCulture)));
+        server.EnqueueJson(200, "{}");
         using var services = Services(clock, out var logs, static (pipeline, tools) => pipeline
             .AddRetry(tools.Retry(3, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(60), static args => ResilientHttp.IsTransient(args.Outcome))));
 
-        var call = Client(services).GetAsync(server.Url + "/models?key=sk-secret-in-query");
+        var call = Client(services).GetAsync(server.BaseUrl + "/models?key=sk-secret-in-query");
         await clock.WaitForTimerDueInAsync(TimeSpan.FromSeconds(5), "the wait Retry-After asks for");
         Assert.Single(server.Requests);
         clock.Advance(TimeSpan.FromSeconds(5));
@@ -42,19 +40,21 @@ public sealed class ResilientHttpTests
     [Fact]
     public async Task A_request_that_changes_something_is_not_retried_but_a_read_is()
     {
-        await using var server = await ScriptedServer.StartAsync();
-        server.Then(503).Then(503, retryAfter: "0").Then(200);
+        await using var server = await WireFakeServer.StartAsync();
+        server.EnqueueJson(503, "{}");
+        server.EnqueueJson(503, "{}", ("Retry-After", "0"));
+        server.EnqueueJson(200, "{}");
         using var services = Services(new TestClock(Start), out _, static (pipeline, tools) => pipeline
             .AddRetry(tools.Retry(3, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(60),
                 static args => !ResilientHttp.IsUnsafe(args.Context) && ResilientHttp.IsTransient(args.Outcome))));
         var client = Client(services);
 
-        using (var posted = await client.PostAsync(server.Url + "/ratings", new StringContent("{}")))
+        using (var posted = await client.PostAsync(server.BaseUrl + "/ratings", new StringContent("{}")))
         {
             Assert.Equal(HttpStatusCode.ServiceUnavailable, posted.StatusCode);
             Assert.Single(server.Requests);
         }
-        using var read = await client.GetAsync(server.Url + "/index");
+        using var read = await client.GetAsync(server.BaseUrl + "/index");
 
         Assert.Equal(HttpStatusCode.OK, read.StatusCode);
         Assert.Equal(["POST", "GET", "GET"], server.Requests.Select(r => r.Method));
@@ -63,8 +63,8 @@ public sealed class ResilientHttpTests
     [Fact]
     public async Task After_repeated_failures_every_client_of_the_name_fails_fast_until_the_break_is_over()
     {
-        await using var server = await ScriptedServer.StartAsync();
-        server.Otherwise = 500;
+        await using var server = await WireFakeServer.StartAsync();
+        // Nothing scripted: the fake answers 500 to everything until told otherwise.
         var clock = new TestClock(Start);
         using var services = Services(clock, out var logs, static (pipeline, tools) => pipeline
             .AddCircuitBreaker(tools.CircuitBreaker(failureRatio: 0.5, minimumThroughput: 2,
@@ -72,17 +72,17 @@ public sealed class ResilientHttpTests
 
         for (var i = 0; i < 2; i++)
         {
-            using var failed = await Client(services).GetAsync(server.Url + "/");
+            using var failed = await Client(services).GetAsync(server.BaseUrl + "/");
             Assert.Equal(HttpStatusCode.InternalServerError, failed.StatusCode);
         }
         // A new client (a new handler, as the factory rotates them) shares the open circuit.
-        await Assert.ThrowsAsync<BrokenCircuitException>(() => Client(services).GetAsync(server.Url + "/"));
+        await Assert.ThrowsAsync<BrokenCircuitException>(() => Client(services).GetAsync(server.BaseUrl + "/"));
 
         Assert.Equal(2, server.Requests.Count);
         Assert.Equal(1, logs.Count("probe: too many failures (the last: 500); no calls for 30 s"));
         clock.Advance(TimeSpan.FromSeconds(31));
-        server.Then(200);
-        using var recovered = await Client(services).GetAsync(server.Url + "/");
+        server.EnqueueJson(200, "{}");
+        using var recovered = await Client(services).GetAsync(server.BaseUrl + "/");
         Assert.Equal(HttpStatusCode.OK, recovered.StatusCode);
         Assert.Equal(3, server.Requests.Count);
     }
@@ -101,49 +101,4 @@ public sealed class ResilientHttpTests
 
     private static HttpClient Client(ServiceProvider services) =>
         services.GetRequiredService<IHttpClientFactory>().CreateClient("probe");
-
-    /// <summary>A loopback server answering each request with the next scripted status (and Retry-After), else <see cref="Otherwise"/>.</summary>
-    private sealed class ScriptedServer : IAsyncDisposable
-    {
-        private readonly WebApplication _app;
-        private readonly ConcurrentQueue<(int Status, string? RetryAfter)> _answers = new();
-
-        private ScriptedServer(WebApplication app) => _app = app;
-
-        public ConcurrentQueue<(string Method, string Path)> Requests { get; } = new();
-
-        public int Otherwise { get; set; } = 200;
-
-        public string Url => _app.Urls.First();
-
-        public static async Task<ScriptedServer> StartAsync()
-        {
-            var builder = WebApplication.CreateSlimBuilder();
-            builder.Logging.ClearProviders();
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
-            var app = builder.Build();
-            var server = new ScriptedServer(app);
-            app.Run(context =>
-            {
-                server.Requests.Enqueue((context.Request.Method, context.Request.Path + context.Request.QueryString));
-                var (status, retryAfter) = server._answers.TryDequeue(out var next) ? next : (server.Otherwise, null);
-                context.Response.StatusCode = status;
-                if (retryAfter is not null)
-                {
-                    context.Response.Headers.RetryAfter = retryAfter;
-                }
-                return Task.CompletedTask;
-            });
-            await app.StartAsync();
-            return server;
-        }
-
-        public ScriptedServer Then(int status, string? retryAfter = null)
-        {
-            _answers.Enqueue((status, retryAfter));
-            return this;
-        }
-
-        public async ValueTask DisposeAsync() => await _app.DisposeAsync();
-    }
 }

@@ -57,13 +57,7 @@ public sealed class RouteParameterTests
     [Fact]
     public void No_code_deserializes_JSON_asynchronously()
     {
-        var root = new DirectoryInfo(AppContext.BaseDirectory);
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "OpenMotoko.sln")))
-        {
-            root = root.Parent;
-        }
-        Assert.NotNull(root);
-        var source = Path.Combine(root.FullName, "src", "OpenMotoko");
+        var source = Path.Combine(TestPaths.RepositoryRoot(), "src", "OpenMotoko");
         string[] asynchronous = ["DeserializeAsync(", "DeserializeAsyncEnumerable(", "ReadFromJsonAsync(", "GetFromJsonAsync(", "[FromBody]"];
         var files = Directory.EnumerateFiles(source, "*.cs", SearchOption.AllDirectories)
             .Where(path => !path.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)

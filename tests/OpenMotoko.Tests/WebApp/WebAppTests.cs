@@ -120,7 +120,7 @@ public sealed partial class WebAppTests
     {
         // Compressed files are embedded as their variants only; the plain answer is the gzip decompressed.
         await using var app = await TestApp.StartAsync();
-        var dist = Path.Combine(RepositoryRoot(), "src", "web", "dist");
+        var dist = Path.Combine(TestPaths.RepositoryRoot(), "src", "web", "dist");
         var (script, style) = await AssetPathsAsync(app);
         foreach (var path in new[] { "/index.html", script, style, "/sw.js", "/icon.svg" })
         {
@@ -137,18 +137,6 @@ public sealed partial class WebAppTests
             using var head = await app.Client.SendAsync(new HttpRequestMessage(HttpMethod.Head, path));
             Assert.Equal(built.Length, head.Content.Headers.ContentLength);
         }
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "OpenMotoko.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-        throw new InvalidOperationException("OpenMotoko.sln not found above " + AppContext.BaseDirectory);
     }
 
     [Fact]
